@@ -1,0 +1,384 @@
+"""Patients and their consent (authorizations): the record behind every patient story.
+
+DOMAIN.md lists the fields (HIPAA 45 CFR 164.508(c), GDPR Art. 7 and 9). Status is
+derived, never typed; a verified consent is never edited in place, a change is a new
+consent that supersedes it.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from home.models import Jurisdiction
+
+
+def private_storage():
+    # Outside MEDIA_ROOT and without a base URL: nothing can link to these files.
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class Identifier(models.TextChoices):
+    FULL_NAME = "full_name", "Full name"
+    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial"
+    INITIALS = "initials", "Initials only"
+    AGE = "age", "Age"
+    TOWN = "town", "Town"
+    PHOTO = "photo", "Photo or face"
+    VOICE_VIDEO = "voice_video", "Voice or video"
+    CONDITION = "condition", "Condition"
+    TREATMENT = "treatment", "Treatment"
+
+
+class Channel(models.TextChoices):
+    WEBSITE = "website", "Website"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    EMAIL = "email", "Email"
+    PRINT = "print", "Print"
+    PAID_ADVERTISING = "paid_advertising", "Paid advertising"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending verification"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Patient(models.Model):
+    """Private identity. Visible only to consent officers; never public, never indexed."""
+
+    legal_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    representative_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A personal representative who signs for the patient.",
+    )
+    representative_authority = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The representative's authority, e.g. parent of a minor, power of attorney.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        permissions = [("view_patient_contact", "Can see patient contact data and signed forms")]
+
+    def __str__(self):
+        return self.legal_name
+
+    def clean(self):
+        if not (self.email or self.phone):
+            raise ValidationError("Give an email address or a phone number for the patient.")
+        if bool(self.representative_name) != bool(self.representative_authority):
+            raise ValidationError(
+                {
+                    "representative_authority": "A representative needs their authority, and "
+                    "an authority needs the representative's name."
+                }
+            )
+
+
+class ConsentText(models.Model):
+    """The exact words a patient agrees to. Kept forever once used; never edited then."""
+
+    version = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="What the patient authorises, in plain language.")
+    how_to_revoke = models.TextField(
+        help_text="How to withdraw consent at any time (one click, or in writing)."
+    )
+    treatment_not_conditional = models.TextField(
+        help_text="That treatment, payment and eligibility do not depend on signing."
+    )
+    redisclosure_notice = models.TextField(
+        help_text="That published information may be re-disclosed by others and is then "
+        "no longer protected."
+    )
+    payment_statement = models.TextField(
+        help_text="Any payment the organisation receives for the marketing, or that there is none."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}: {self.title}"
+
+    @property
+    def full_text(self):
+        return "\n\n".join(
+            [
+                self.title,
+                self.body,
+                self.how_to_revoke,
+                self.treatment_not_conditional,
+                self.redisclosure_notice,
+                self.payment_statement,
+            ]
+        )
+
+    @property
+    def sha256(self):
+        return hashlib.sha256(self.full_text.encode()).hexdigest()
+
+    @property
+    def in_use(self):
+        return self.pk is not None and self.consents.exists()
+
+    def save(self, *args, **kwargs):
+        if self.in_use:
+            raise ValidationError("This consent text is in use: add a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.in_use:
+            raise ValidationError("This consent text is in use and is kept as evidence.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("-version").first()
+
+
+class MaterialConnection(models.TextChoices):
+    NONE = "none", "None"
+    FREE_CARE = "free_care", "Received treatment at no cost"
+    DISCOUNTED_CARE = "discounted_care", "Received discounted treatment"
+    EMPLOYEE = "employee", "Works for the clinic"
+    RELATIVE = "relative", "Relative of a member of staff"
+    PAID = "paid", "Was paid for their story"
+
+
+class ConsentQuerySet(models.QuerySet):
+    def superseded_q(self):
+        return Exists(Consent.objects.filter(supersedes=OuterRef("pk"), verified_at__isnull=False))
+
+    def active(self, at=None):
+        """Consents in effect at ``at`` (now by default), as a queryset for public filters."""
+        return self.filter(active_q(at=at))
+
+
+def active_q(prefix="", at=None):
+    """A Q for "the consent at ``prefix`` is active now": usable from content querysets,
+    e.g. ``Testimonial.objects.filter(active_q("consent__"))``."""
+    today = timezone.localdate(at or timezone.now())
+    superseding = Consent.objects.filter(
+        supersedes=OuterRef(f"{prefix}pk" if prefix else "pk"), verified_at__isnull=False
+    )
+    return Q(
+        **{
+            f"{prefix}verified_at__isnull": False,
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}expires_on__gt": today,
+        }
+    ) & ~Q(Exists(superseding))
+
+
+class Consent(models.Model):
+    class Method(models.TextChoices):
+        PAPER = "paper", "Signed paper form"
+        ELECTRONIC = "electronic", "Electronic signature"
+
+    class SignedBy(models.TextChoices):
+        PATIENT = "patient", "The patient"
+        REPRESENTATIVE = "representative", "A personal representative"
+
+    class WithdrawalChannel(models.TextChoices):
+        PATIENT_LINK = "patient_link", "Patient's one-click link"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        IN_PERSON = "in_person", "In person"
+        LETTER = "letter", "Letter"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    signed_by = models.CharField(max_length=20, choices=SignedBy.choices, default=SignedBy.PATIENT)
+
+    # What may be shown, and where: anything not ticked may not appear.
+    identifiers = models.JSONField(
+        default=list, blank=True, help_text="Identifiers covered; each ticked on its own."
+    )
+    channels = models.JSONField(default=list, blank=True, help_text="Channels covered.")
+    purpose = models.CharField(
+        max_length=300, default="Publication of the patient's testimonial or story for marketing."
+    )
+
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="consents")
+    text_sha256 = models.CharField(max_length=64, editable=False)
+
+    signed_at = models.DateTimeField(default=timezone.now)
+    expires_on = models.DateField(help_text="Required: there is no open-ended consent.")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    signature_name = models.CharField(max_length=200, blank=True)
+    signature_ip = models.GenericIPAddressField(null=True, blank=True)
+    signature_user_agent = models.CharField(max_length=500, blank=True)
+    signed_form = models.FileField(
+        storage=private_storage,
+        upload_to="signed-forms/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
+    obtained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    copy_given_at = models.DateTimeField(null=True, blank=True)
+
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    # Endorsement facts (FTC 16 CFR 255 and 465).
+    treatment_date = models.DateField(null=True, blank=True)
+    material_connection = models.CharField(
+        max_length=20, choices=MaterialConnection.choices, default=MaterialConnection.NONE
+    )
+    jurisdiction = models.CharField(
+        max_length=2, choices=Jurisdiction.choices, default=Jurisdiction.US
+    )
+
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        max_length=20, choices=WithdrawalChannel.choices, blank=True
+    )
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at"]
+
+    def __str__(self):
+        return f"Consent #{self.pk} ({self.patient}, {self.get_status_display()})"
+
+    # -- Derived status -------------------------------------------------------------
+
+    def status_at(self, at=None):
+        if self.withdrawn_at:
+            return Status.WITHDRAWN
+        if self.is_superseded:
+            return Status.SUPERSEDED
+        if not self.verified_at:
+            return Status.PENDING
+        if self.expires_on <= timezone.localdate(at or timezone.now()):
+            return Status.EXPIRED
+        return Status.ACTIVE
+
+    @property
+    def status(self):
+        return self.status_at()
+
+    def get_status_display(self):
+        return Status(self.status).label
+
+    @cached_property
+    def is_superseded(self):
+        if self.pk is None:
+            return False
+        return Consent.objects.filter(supersedes=self, verified_at__isnull=False).exists()
+
+    def is_active(self, at=None):
+        return self.status_at(at) == Status.ACTIVE
+
+    def problems_for(self, identifiers, channel=Channel.WEBSITE, at=None):
+        """Why this consent does not let ``identifiers`` appear on ``channel`` now.
+
+        Each reason names what is missing, for the editor and the audit log.
+        """
+        status = self.status_at(at)
+        if status != Status.ACTIVE:
+            return [f"The patient's consent is {Status(status).label.lower()}, not active."]
+        problems = []
+        if channel not in self.channels:
+            problems.append(f"The consent does not cover the channel: {Channel(channel).label}.")
+        missing = [Identifier(i).label for i in identifiers if i not in self.identifiers]
+        if missing:
+            problems.append("The consent does not cover: " + ", ".join(missing) + ".")
+        return problems
+
+    # -- Integrity ------------------------------------------------------------------
+
+    # A verified consent may still record its withdrawal and the copy given to the patient.
+    MUTABLE_AFTER_VERIFICATION = frozenset(
+        {"withdrawn_at", "withdrawal_channel", "withdrawal_recorded_by", "copy_given_at"}
+    )
+
+    def clean(self):
+        errors = {}
+        signed_on = timezone.localdate(self.signed_at) if self.signed_at else None
+        if self.expires_on and signed_on and self.expires_on <= signed_on:
+            errors["expires_on"] = "The expiry date must be after the date of signing."
+        unknown = set(self.identifiers) - set(Identifier.values)
+        if unknown:
+            errors["identifiers"] = "Unknown identifiers: " + ", ".join(sorted(unknown))
+        if not self.channels:
+            errors["channels"] = "Tick at least one channel the patient agrees to."
+        elif set(self.channels) - set(Channel.values):
+            errors["channels"] = "Unknown channels."
+        if self.method == self.Method.ELECTRONIC and not self.signature_name:
+            errors["signature_name"] = "An electronic signature needs the typed name."
+        if self.method == self.Method.PAPER and not self.signed_form:
+            errors["signed_form"] = "Attach the scan of the signed paper form."
+        if self.verified_by_id and self.verified_by_id == self.obtained_by_id:
+            errors["verified_by"] = (
+                "The consent must be verified by someone other than the person who obtained it."
+            )
+        if (
+            self.signed_by == self.SignedBy.REPRESENTATIVE
+            and self.patient_id
+            and not (self.patient.representative_name)
+        ):
+            errors["signed_by"] = "Record the representative and their authority on the patient."
+        if self.supersedes_id and self.supersedes.patient_id != self.patient_id:
+            errors["supersedes"] = "A consent can only supersede one of the same patient."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Consent.objects.filter(pk=self.pk).first()
+            if stored and stored.verified_at:
+                changed = [
+                    f.name
+                    for f in self._meta.concrete_fields
+                    if f.name not in self.MUTABLE_AFTER_VERIFICATION
+                    and getattr(stored, f.attname) != getattr(self, f.attname)
+                ]
+                if changed:
+                    raise ValidationError(
+                        "A verified consent is never edited in place "
+                        f"(changed: {', '.join(changed)}). Record a new consent that "
+                        "supersedes it."
+                    )
+        if self.text_id and not self.text_sha256:
+            self.text_sha256 = self.text.sha256
+        super().save(*args, **kwargs)
