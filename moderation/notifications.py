@@ -1,22 +1,35 @@
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from cms.email import queue_email
 
-def notify_publish_refused(workflow_state, reasons):
-    """Wagtail emails nobody when a publish is refused after approval: tell the submitter."""
+
+def email_submitter(workflow_state, subject, template, reasons):
+    """Wagtail emails nobody the reasons for an automatic decision: tell the submitter."""
     submitter = workflow_state.requested_by
     if not submitter or not submitter.email:
         return
     obj = workflow_state.content_object
     body = render_to_string(
-        "moderation/email/publish_refused.txt",
+        template,
         {"object": obj, "reasons": reasons, "base_url": settings.WAGTAILADMIN_BASE_URL},
     )
-    send_mail(
-        f'"{obj}" was approved but could not be published',
-        body,
-        None,
-        [submitter.email],
-        fail_silently=True,
+    queue_email(subject.format(object=obj), body, [submitter.email])
+
+
+def notify_publish_refused(workflow_state, reasons):
+    email_submitter(
+        workflow_state,
+        '"{object}" was approved but could not be published',
+        "moderation/email/publish_refused.txt",
+        reasons,
+    )
+
+
+def notify_automatic_rejection(workflow_state, reasons):
+    email_submitter(
+        workflow_state,
+        '"{object}" did not pass the automatic consent check',
+        "moderation/email/automatic_rejection.txt",
+        reasons,
     )

@@ -88,6 +88,12 @@ class ModeratedMixin:
     def publish_problems(self):
         return []
 
+    def get_workflow(self):
+        # The workflow assigned to the content type comes first (pages included), so
+        # that every story page and article gets its default workflow wherever it sits
+        # in the tree; a page-tree assignment applies only to types without one.
+        return type(self).get_default_workflow() or super().get_workflow()
+
     def publish(self, revision, user=None, **kwargs):
         refuse_unless_publishable(revision.as_object(), revision, user)
         return super().publish(revision, user=user, **kwargs)

@@ -1,6 +1,14 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from wagtail import hooks
 
-from moderation.publishing import PUBLISH_REFUSED
+from moderation.models import FourEyesApprovalTask
+from moderation.publishing import PUBLISH_REFUSED, ModeratedMixin, log_refusal
+
+DIRECT_PUBLISH_REFUSED = (
+    "This content goes live only through its moderation workflow. "
+    "Use \u201cSubmit for moderation\u201d instead of publishing it directly."
+)
 
 
 @hooks.register("register_log_actions")
@@ -9,3 +17,85 @@ def register_moderation_log_actions(actions):
         return "Publishing refused: " + " ".join(data.get("reasons", []))
 
     actions.register_action(PUBLISH_REFUSED, "Publishing refused", refused_message)
+
+
+# The publish gate refuses a direct publish on every path; these hooks keep editors
+# from reaching it in the admin, and explain instead of showing a bare 403.
+
+
+def remove_publish_items(menu_items, obj):
+    if isinstance(obj, ModeratedMixin):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("construct_page_action_menu")
+def hide_page_publish_button(menu_items, request, context):
+    page = context.get("page")
+    if page is None and (page_class := context.get("page_class")):
+        page = page_class()
+    remove_publish_items(menu_items, page)
+
+
+@hooks.register("construct_snippet_action_menu")
+def hide_snippet_publish_button(menu_items, request, context):
+    obj = context.get("instance") or (context.get("model") or object)()
+    remove_publish_items(menu_items, obj)
+
+
+def refuse_direct_publish(request, obj, redirect_to):
+    publishing = request.method == "POST" and request.POST.get("action-publish")
+    if publishing and isinstance(obj, ModeratedMixin):
+        if obj.pk:
+            log_refusal(obj, [DIRECT_PUBLISH_REFUSED], request.user)
+        messages.error(request, DIRECT_PUBLISH_REFUSED)
+        return redirect(redirect_to)
+    explain_four_eyes(request, obj)
+    return None
+
+
+@hooks.register("before_edit_page")
+def refuse_direct_page_publish(request, page):
+    return refuse_direct_publish(request, page.specific, request.get_full_path())
+
+
+@hooks.register("before_create_page")
+def refuse_direct_page_publish_on_create(request, parent_page, page_class):
+    return refuse_direct_publish(request, page_class(), request.get_full_path())
+
+
+@hooks.register("before_edit_snippet")
+def refuse_direct_snippet_publish(request, instance):
+    return refuse_direct_publish(request, instance, request.get_full_path())
+
+
+@hooks.register("before_create_snippet")
+def refuse_direct_snippet_publish_on_create(request, model):
+    return refuse_direct_publish(request, model(), request.get_full_path())
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish(request, action_type, objects, action_class_instance):
+    if action_type != "publish":
+        return None
+    moderated = [obj for obj in objects if isinstance(obj.specific, ModeratedMixin)]
+    if not moderated:
+        return None
+    for obj in moderated:
+        log_refusal(obj.specific, [DIRECT_PUBLISH_REFUSED], request.user)
+    messages.error(request, DIRECT_PUBLISH_REFUSED)
+    return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
+
+
+def explain_four_eyes(request, obj):
+    """Tell an approver who wrote or submitted the version why they can't approve it."""
+    if request.method != "GET" or not getattr(obj, "pk", None):
+        return
+    task = getattr(obj, "current_workflow_task", None)
+    if not isinstance(task, FourEyesApprovalTask):
+        return
+    if task._user_in_groups(request.user) and task.is_author(obj, request.user):
+        messages.warning(
+            request,
+            f"You submitted or edited this version, so you can\u2019t give the "
+            f"\u201c{task.name}\u201d approval: another member of the group must (four eyes).",
+        )
