@@ -6,17 +6,33 @@ consent that supersedes it.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from wagtail.log_actions import log
 
+from consent.signals import consent_ended
+from consent.validators import validate_signed_form
 from home.models import Jurisdiction
+
+logger = logging.getLogger(__name__)
+
+# Audit log actions (registered in wagtail_hooks, shown in the admin and site history).
+CREATED = "consent.created"
+VERIFIED = "consent.verified"
+SUPERSEDED = "consent.superseded"
+WITHDRAWN = "consent.withdrawn"
+EXPIRED = "consent.expired"
+CONTENT_TAKEN_DOWN = "consent.content_taken_down"
+FORM_DOWNLOADED = "consent.form_downloaded"
+REMINDER_SENT = "consent.reminder_sent"
 
 
 def private_storage():
@@ -169,6 +185,17 @@ class ConsentQuerySet(models.QuerySet):
         """Consents in effect at ``at`` (now by default), as a queryset for public filters."""
         return self.filter(active_q(at=at))
 
+    def with_status(self, status, at=None):
+        """Consents whose derived status is ``status`` at ``at``: the admin filter."""
+        return self.filter(status_q(status, at=at))
+
+    def needing_end(self, at=None):
+        """Consents that have ended (withdrawn, superseded, expired) but whose end has not
+        been processed yet: ``consent_ended`` has not gone out for them."""
+        return self.filter(ended_at__isnull=True).exclude(
+            status_q(Status.ACTIVE, at=at) | status_q(Status.PENDING, at=at)
+        )
+
 
 def active_q(prefix="", at=None):
     """A Q for "the consent at ``prefix`` is active now": usable from content querysets,
@@ -184,6 +211,32 @@ def active_q(prefix="", at=None):
             f"{prefix}expires_on__gt": today,
         }
     ) & ~Q(Exists(superseding))
+
+
+def status_q(status, at=None):
+    """A Q matching consents whose derived status (see ``Consent.status_at``) is ``status``."""
+    today = timezone.localdate(at or timezone.now())
+    superseded = Exists(
+        Consent.objects.filter(supersedes=OuterRef("pk"), verified_at__isnull=False)
+    )
+    withdrawn = Q(withdrawn_at__isnull=False)
+    if status == Status.WITHDRAWN:
+        return withdrawn
+    if status == Status.SUPERSEDED:
+        return ~withdrawn & Q(superseded)
+    live = ~withdrawn & ~Q(superseded)
+    if status == Status.PENDING:
+        return live & Q(verified_at__isnull=True)
+    if status == Status.EXPIRED:
+        return live & Q(verified_at__isnull=False, expires_on__lte=today)
+    if status == Status.ACTIVE:
+        return active_q(at=at)
+    raise ValueError(f"Unknown consent status: {status!r}")
+
+
+def _require_perms(user, *perms):
+    if user is None or not user.has_perms(perms):
+        raise PermissionDenied("Only a consent officer may do this.")
 
 
 class Consent(models.Model):
@@ -227,7 +280,9 @@ class Consent(models.Model):
         storage=private_storage,
         upload_to="signed-forms/%Y/%m/",
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"]), validate_signed_form],
+        help_text="A scan of the signed paper form: PDF, JPEG or PNG, at most 10 MB. "
+        "Kept privately; only consent officers can download it.",
     )
     obtained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,10 +327,21 @@ class Consent(models.Model):
         related_name="+",
     )
 
+    # Bookkeeping: when the end of this consent was processed (``consent_ended`` sent,
+    # exactly once), what was taken down as a result, and the expiry reminders sent.
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_reason = models.CharField(max_length=20, blank=True, editable=False)
+    taken_down = models.JSONField(
+        default=list, blank=True, editable=False, help_text="What was taken down, and when."
+    )
+    reminded_30_days_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_7_days_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at"]
+        permissions = [("verify_consent", "Can verify a consent (check the signed evidence)")]
 
     def __str__(self):
         return f"Consent #{self.pk} ({self.patient}, {self.get_status_display()})"
@@ -299,6 +365,16 @@ class Consent(models.Model):
 
     def get_status_display(self):
         return Status(self.status).label
+
+    def get_identifiers_display(self):
+        return ", ".join(Identifier(i).label for i in self.identifiers) or "None"
+
+    get_identifiers_display.short_description = "Identifiers covered"
+
+    def get_channels_display(self):
+        return ", ".join(Channel(c).label for c in self.channels) or "None"
+
+    get_channels_display.short_description = "Channels covered"
 
     @cached_property
     def is_superseded(self):
@@ -328,8 +404,19 @@ class Consent(models.Model):
     # -- Integrity ------------------------------------------------------------------
 
     # A verified consent may still record its withdrawal and the copy given to the patient.
+    # So may the bookkeeping of its end, takedown and reminders.
     MUTABLE_AFTER_VERIFICATION = frozenset(
-        {"withdrawn_at", "withdrawal_channel", "withdrawal_recorded_by", "copy_given_at"}
+        {
+            "withdrawn_at",
+            "withdrawal_channel",
+            "withdrawal_recorded_by",
+            "copy_given_at",
+            "ended_at",
+            "ended_reason",
+            "taken_down",
+            "reminded_30_days_at",
+            "reminded_7_days_at",
+        }
     )
 
     def clean(self):
@@ -382,3 +469,159 @@ class Consent(models.Model):
         if self.text_id and not self.text_sha256:
             self.text_sha256 = self.text.sha256
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Evidence is kept for six years after it was last in effect (HIPAA 164.530(j)).
+        if self.verified_at:
+            raise ValidationError("A verified consent is kept as evidence and is never deleted.")
+        return super().delete(*args, **kwargs)
+
+    # -- Linked content -------------------------------------------------------------
+
+    def linked_content(self):
+        """Everything that names this consent (stories, testimonials...), found through
+        the reverse relations of ``Consent`` so that this app imports none of them."""
+        items = []
+        for rel in self._meta.related_objects:
+            if rel.related_model is Consent or not rel.one_to_many:
+                continue
+            items.extend(getattr(self, rel.get_accessor_name()).all())
+        return items
+
+    def linked_titles(self):
+        return sorted(str(getattr(item, "title", "") or item) for item in self.linked_content())
+
+    # -- Events: every path that verifies or ends a consent goes through these -------
+
+    def end_reason(self, at=None):
+        """Why this consent is no longer in effect, or None while it is (or is pending)."""
+        status = self.status_at(at)
+        if status in (Status.WITHDRAWN, Status.SUPERSEDED, Status.EXPIRED):
+            return str(status)
+        return None
+
+    def verify(self, user, at=None):
+        """A consent officer checked the evidence: the consent takes effect.
+
+        Supersedes the consent it replaces (ending that one) and emails the patient a
+        receipt with the exact text, the scope, the expiry and a one-click withdrawal link.
+        """
+        from consent import notifications
+
+        _require_perms(user, "consent.change_consent", "consent.verify_consent")
+        at = at or timezone.now()
+        with transaction.atomic():
+            consent = Consent.objects.select_for_update().get(pk=self.pk)
+            if consent.verified_at:
+                raise ValidationError("This consent has already been verified.")
+            if consent.withdrawn_at:
+                raise ValidationError("This consent was withdrawn; it can no longer be verified.")
+            if consent.expires_on <= timezone.localdate(at):
+                raise ValidationError(
+                    {"expires_on": "This consent has already expired; record a new one."}
+                )
+            if consent.obtained_by_id and consent.obtained_by_id == user.pk:
+                raise ValidationError(
+                    {
+                        "verified_by": "You obtained this consent, so someone else must verify "
+                        "it (four eyes)."
+                    }
+                )
+            consent.verified_by = user
+            consent.verified_at = at
+            if consent.patient.email and not consent.copy_given_at:
+                consent.copy_given_at = at  # the receipt below is the patient's copy
+            consent.full_clean()
+            consent.save()
+            log(instance=consent, action=VERIFIED, user=user)
+            old = consent.supersedes
+            if old is not None:
+                log(instance=old, action=SUPERSEDED, user=user, data={"by": consent.pk})
+            notifications.send_receipt(consent)
+        self.refresh_from_db()
+        self.__dict__.pop("is_superseded", None)
+        if old is not None:
+            old.__dict__.pop("is_superseded", None)
+            old.process_end(user=user)
+        return self
+
+    verify.alters_data = True
+
+    def withdraw(self, channel, user=None, at=None):
+        """Record the patient's withdrawal, in one step, whatever the consent's status.
+
+        Idempotent: a consent already withdrawn stays as it was (returns False). Content is
+        taken down by the receivers of ``consent_ended``; the patient and the consent
+        officers are told. Emails go out after commit, so a mail failure never loses it.
+        """
+        from consent import notifications
+
+        channel = self.WithdrawalChannel(channel)
+        if channel != self.WithdrawalChannel.PATIENT_LINK:
+            _require_perms(user, "consent.change_consent")
+        at = at or timezone.now()
+        with transaction.atomic():
+            consent = Consent.objects.select_for_update().get(pk=self.pk)
+            if consent.withdrawn_at:
+                return False
+            consent.withdrawn_at = at
+            consent.withdrawal_channel = channel
+            consent.withdrawal_recorded_by = user
+            consent.save()
+            log(instance=consent, action=WITHDRAWN, user=user, data={"channel": str(channel)})
+            notifications.withdrawal_recorded(consent)
+        self.refresh_from_db()
+        self.process_end(user=user)
+        return True
+
+    withdraw.alters_data = True
+
+    def process_end(self, user=None, at=None):
+        """Send ``consent_ended`` for this consent, exactly once, if it has ended.
+
+        Claimed with a conditional UPDATE so concurrent callers cannot both send. If a
+        receiver fails, the claim rolls back with it and ``enforce_consent`` retries a
+        minute later: the withdrawal itself is already recorded and never lost.
+        """
+        from consent import notifications
+
+        reason = self.end_reason(at)
+        if reason is None:
+            return False
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                claimed = Consent.objects.filter(pk=self.pk, ended_at__isnull=True).update(
+                    ended_at=now, ended_reason=reason
+                )
+                if not claimed:
+                    return False
+                if reason == Status.EXPIRED:
+                    log(instance=self, action=EXPIRED, user=user)
+                    notifications.consent_expired(self)
+                consent_ended.send(sender=Consent, consent=self, reason=reason, user=user)
+        except Exception:
+            logger.exception("Taking down content for consent %s failed; will retry", self.pk)
+            return False
+        self.ended_at, self.ended_reason = now, reason
+        return True
+
+    process_end.alters_data = True
+
+    def record_takedown(self, items, user=None, at=None):
+        """For receivers of ``consent_ended``: record and log what was taken down, when."""
+        at = at or timezone.now()
+        names = [str(getattr(item, "title", "") or item) for item in items]
+        if not names:
+            return
+        with transaction.atomic():
+            consent = Consent.objects.select_for_update().get(pk=self.pk)
+            consent.taken_down = [
+                *consent.taken_down,
+                *({"item": name, "at": at.isoformat()} for name in names),
+            ]
+            consent.save(update_fields=["taken_down"])
+            log(instance=consent, action=CONTENT_TAKEN_DOWN, user=user, data={"items": names})
+        self.taken_down = consent.taken_down
+
+    record_takedown.alters_data = True

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from consent import views
+
 app_name = "consent"
-urlpatterns = []
+urlpatterns = [
+    path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    path("signed-forms/<int:pk>/", views.signed_form, name="signed_form"),
+]

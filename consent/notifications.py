@@ -1,0 +1,106 @@
+"""Emails about consents. All go through ``cms.email.queue_email``: sent after commit, in
+the background, with retries, so no consent event ever fails because mail is down.
+
+Editors are never sent a patient's identity or contact data: their emails name the
+consent by number and the content it covers.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from cms.email import queue_email
+
+CONSENT_OFFICERS = "Consent officers"
+EDITORS = "Editors"
+
+
+def group_emails(*group_names):
+    """Active members' addresses of the named groups; a missing group is simply empty."""
+    users = (
+        get_user_model()
+        .objects.filter(groups__name__in=group_names, is_active=True)
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def organisation_name():
+    from wagtail.models import Site
+
+    from home.models import OrganisationSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return OrganisationSettings._meta.get_field("name").default
+    return OrganisationSettings.for_site(site).name
+
+
+def admin_url(consent):
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + reverse("consent_consents:inspect", args=[consent.pk])
+
+
+def _context(consent, **extra):
+    return {
+        "consent": consent,
+        "organisation": organisation_name(),
+        "admin_url": admin_url(consent),
+        "linked_titles": consent.linked_titles(),
+        **extra,
+    }
+
+
+def _send(template, subject, recipients, context):
+    body = render_to_string(f"consent/email/{template}.txt", context)
+    queue_email(subject, body, recipients)
+
+
+def send_receipt(consent):
+    """The patient's copy: the exact words agreed to, scope, expiry, one-click withdrawal."""
+    from consent.tokens import withdrawal_url
+
+    context = _context(consent, withdrawal_url=withdrawal_url(consent))
+    _send(
+        "receipt",
+        f"Your consent to {context['organisation']}: your copy",
+        [consent.patient.email],
+        context,
+    )
+
+
+def withdrawal_recorded(consent):
+    context = _context(consent)
+    _send(
+        "withdrawal_patient",
+        "We have received your withdrawal of consent",
+        [consent.patient.email],
+        context,
+    )
+    _send(
+        "withdrawal_officers",
+        f"Consent #{consent.pk} was withdrawn",
+        group_emails(CONSENT_OFFICERS),
+        context,
+    )
+
+
+def consent_expired(consent):
+    context = _context(consent)
+    _send("expired_patient", "Your consent has expired", [consent.patient.email], context)
+    _send(
+        "expired_officers",
+        f"Consent #{consent.pk} has expired",
+        group_emails(CONSENT_OFFICERS),
+        context,
+    )
+
+
+def expiry_reminder(consent, days):
+    _send(
+        "reminder",
+        f"Consent #{consent.pk} expires in {days} days ({consent.expires_on:%d %B %Y})",
+        group_emails(EDITORS, CONSENT_OFFICERS),
+        _context(consent, days=days),
+    )
