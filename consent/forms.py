@@ -26,6 +26,16 @@ class ConsentForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "signed_form" in self.fields:
+            # Not ClearableFileInput: it links to the file's URL, and private files have none.
+            self.fields["signed_form"].widget = forms.FileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png"}
+            )
+            if self.instance.signed_form:
+                self.fields["signed_form"].help_text = (
+                    "A signed form is attached (download it from the consent's Inspect page). "
+                    "Upload a file only to replace it."
+                )
         if "text" in self.fields and not self.instance.pk:
             self.fields["text"].initial = ConsentText.current()
         if "obtained_by" in self.fields and not self.instance.pk and self.for_user:

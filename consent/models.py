@@ -35,9 +35,18 @@ FORM_DOWNLOADED = "consent.form_downloaded"
 REMINDER_SENT = "consent.reminder_sent"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Outside MEDIA_ROOT, and with no URL at all (a plain FileSystemStorage would fall
+    back to MEDIA_URL): the only way to a file is the permission-checked download view."""
+
+    def url(self, name):
+        raise ValueError(
+            "Private files have no URL; link to the consent:signed_form view instead."
+        )
+
+
 def private_storage():
-    # Outside MEDIA_ROOT and without a base URL: nothing can link to these files.
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 class Identifier(models.TextChoices):
@@ -489,7 +498,7 @@ class Consent(models.Model):
         return items
 
     def linked_titles(self):
-        return sorted(str(getattr(item, "title", "") or item) for item in self.linked_content())
+        return sorted(_item_name(item) for item in self.linked_content())
 
     # -- Events: every path that verifies or ends a consent goes through these -------
 
@@ -611,7 +620,7 @@ class Consent(models.Model):
     def record_takedown(self, items, user=None, at=None):
         """For receivers of ``consent_ended``: record and log what was taken down, when."""
         at = at or timezone.now()
-        names = [str(getattr(item, "title", "") or item) for item in items]
+        names = [_item_name(item) for item in items]
         if not names:
             return
         with transaction.atomic():
@@ -625,3 +634,10 @@ class Consent(models.Model):
         self.taken_down = consent.taken_down
 
     record_takedown.alters_data = True
+
+
+def _item_name(item):
+    title = getattr(item, "title", None)
+    if isinstance(item, str) or not isinstance(title, str) or not title:
+        return str(item)
+    return title

@@ -1,0 +1,55 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from consent.models import Channel, Consent, ConsentText, Identifier, Patient
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    legal_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"patient{n}@example.org")
+
+
+class ConsentTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentText
+
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Consent to share your story"
+    body = "I agree that the clinic may publish my testimonial or story for marketing."
+    how_to_revoke = (
+        "I can withdraw at any time with the one-click link in my receipt email, or by "
+        "telling the clinic in any way."
+    )
+    treatment_not_conditional = "My treatment does not depend on whether I sign."
+    redisclosure_notice = (
+        "Once published, others may copy and share my story, and it is then no longer "
+        "protected by privacy law."
+    )
+    payment_statement = "The clinic receives no payment from anyone for this marketing."
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """An electronic, unverified (pending) consent for the website, a year long."""
+
+    class Meta:
+        model = Consent
+
+    patient = factory.SubFactory(PatientFactory)
+    text = factory.SubFactory(ConsentTextFactory)
+    identifiers = factory.LazyFunction(
+        lambda: [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.CONDITION]
+    )
+    channels = factory.LazyFunction(lambda: [Channel.WEBSITE])
+    signed_at = factory.LazyFunction(timezone.now)
+    expires_on = factory.LazyAttribute(
+        lambda o: timezone.localdate(o.signed_at) + datetime.timedelta(days=365)
+    )
+    method = Consent.Method.ELECTRONIC
+    signature_name = factory.LazyAttribute(lambda o: o.patient.legal_name)
+    signature_ip = "203.0.113.7"
+    signature_user_agent = "Mozilla/5.0"
