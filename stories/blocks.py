@@ -1,0 +1,105 @@
+"""Blocks for patient content: an embeddable testimonial usable in any StreamField, the
+story's pull quote, and the story body.
+
+An embedded testimonial renders only while it is visible (live, consent active now), so
+an article that embeds one stops showing it the moment the consent ends, before any job
+runs. Visibility is decided in the same single query that loads every testimonial on
+the page (``bulk_to_python``).
+"""
+
+import copy
+
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class TestimonialBlock(SnippetChooserBlock):
+    def __init__(self, **kwargs):
+        super().__init__("stories.Testimonial", **kwargs)
+
+    def _queryset(self):
+        return self.target_model.objects.for_display()
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        return self._queryset().filter(pk=value).first()
+
+    def bulk_to_python(self, values):
+        # One query for every testimonial in the stream, with what its template needs.
+        objects = self._queryset().in_bulk([v for v in values if v is not None])
+        seen, result = set(), []
+        for pk in values:
+            obj = objects.get(pk)
+            if obj is not None and pk in seen:
+                obj = copy.copy(obj)
+            result.append(obj)
+            seen.add(pk)
+        return result
+
+    @staticmethod
+    def is_visible(value):
+        if value is None:
+            return False
+        visible = getattr(value, "visible_now", None)
+        return value.is_visible_now() if visible is None else visible
+
+    def render(self, value, context=None):
+        if not self.is_visible(value):
+            request = (context or {}).get("request")
+            if getattr(request, "is_preview", False):
+                return super().render(value, {**(context or {}), "hidden": True})
+            return ""
+        return super().render(value, context)
+
+    def get_api_representation(self, value, context=None):
+        if not self.is_visible(value):
+            return None
+        return value.public_representation()
+
+    def get_searchable_content(self, value):
+        # A host page's index must not keep a patient's words after their consent ends.
+        return []
+
+    class Meta:
+        icon = "openquote"
+        template = "stories/blocks/testimonial.html"
+        label = "Patient testimonial"
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    """Words of the patient from the story, set apart; each must appear exactly in the
+    text the patient approved (checked on publish)."""
+
+    quote = blocks.TextBlock(help_text="The patient's words, exactly as they approved them.")
+
+    class Meta:
+        icon = "openquote"
+        template = "stories/blocks/pull_quote.html"
+        label = "Pull quote"
+
+
+class StoryImageBlock(ImageBlock):
+    class Meta:
+        template = "stories/blocks/image.html"
+
+
+class StoryBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(
+        max_length=120, form_classname="title", template="stories/blocks/heading.html"
+    )
+    paragraph = blocks.RichTextBlock(features=PARAGRAPH_FEATURES)
+    pull_quote = PullQuoteBlock()
+    image = StoryImageBlock(help_text="A photo of the patient needs consent for photos.")
+    video = EmbedBlock(
+        help_text="A video of the patient needs consent for voice or video.",
+        template="stories/blocks/video.html",
+    )
+
+
+class FeaturedTestimonialsBlock(blocks.StreamBlock):
+    testimonial = TestimonialBlock()

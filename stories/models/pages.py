@@ -1,0 +1,215 @@
+from django.db import models
+from django.http import Http404
+from django.utils.html import strip_tags
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from consent.models import Identifier
+from moderation.publishing import ModeratedMixin
+from stories.blocks import FeaturedTestimonialsBlock, StoryBodyBlock
+from stories.caching import no_shared_cache
+from stories.models.patient_content import (
+    PatientContent,
+    consent_status_expression,
+    normalise,
+    visible_q,
+)
+from stories.panels import ApprovedTextDiffPanel, ConsentStatusPanel
+
+
+class StoryQuerySet(PageQuerySet):
+    def visible(self, at=None):
+        """Live, public stories whose consent is active now: every public read (listings,
+        search, sitemap, feeds, API) goes through this."""
+        return self.live().public().filter(visible_q(at))
+
+    def for_listing(self, at=None):
+        return (
+            self.visible(at)
+            .select_related("consent", "hero_image", "condition", "treatment")
+            .prefetch_related("hero_image__renditions")
+        )
+
+    def with_consent_status(self, at=None):
+        return self.select_related("consent").annotate(
+            consent_status=consent_status_expression(at=at)
+        )
+
+
+StoryManager = PageManager.from_queryset(StoryQuerySet)
+
+
+class StoryIndexPage(Page):
+    intro = models.TextField(blank=True, max_length=500)
+    featured = StreamField(
+        FeaturedTestimonialsBlock(),
+        blank=True,
+        help_text="Testimonials shown above the stories. Each appears only while its "
+        "patient's consent is active.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["stories.PatientStoryPage"]
+    max_count = 1
+
+    def stories(self):
+        return (
+            PatientStoryPage.objects.child_of(self).for_listing().order_by("-first_published_at")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["stories"] = self.stories()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        return no_shared_cache(super().serve(request, *args, **kwargs))
+
+
+class PatientStoryPage(ModeratedMixin, PatientContent, Page):
+    summary = models.TextField(
+        max_length=300, help_text="One or two sentences for listings and search results."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Counts as a photo of the patient: the consent must cover photos.",
+    )
+    hero_image_alt = models.CharField(
+        "hero image alt text", max_length=250, blank=True, help_text="What the image shows."
+    )
+    body = StreamField(StoryBodyBlock())
+
+    objects = StoryManager()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Hero image"
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("approved_text"), FieldPanel("approved_on"), ApprovedTextDiffPanel()],
+            heading="Patient approval",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent"),
+                ConsentStatusPanel(),
+                FieldPanel("attribution_style"),
+                FieldPanel("first_name"),
+                FieldPanel("last_name"),
+                FieldPanel("age"),
+                FieldPanel("town"),
+            ],
+            heading="Consent and attribution",
+        ),
+        FieldPanel("condition"),
+        FieldPanel("treatment"),
+        InlinePanel("related_articles", label="Related articles"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["stories.StoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "patient story"
+        verbose_name_plural = "patient stories"
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # See Testimonial.get_indexed_objects: an ended consent keeps content out for good.
+        return super().get_indexed_objects().filter(consent__ended_at__isnull=True)
+
+    # -- What is shown ----------------------------------------------------------------
+
+    def shown_identifiers(self):
+        shown = super().shown_identifiers()
+        block_types = {block.block_type for block in self.body}
+        if self.hero_image_id or "image" in block_types:
+            shown.append(Identifier.PHOTO)
+        if "video" in block_types:
+            shown.append(Identifier.VOICE_VIDEO)
+        return shown
+
+    def pull_quotes(self):
+        return [block.value["quote"] for block in self.body if block.block_type == "pull_quote"]
+
+    def quoted_text(self):
+        """The patient's words on the page, for the approval diff."""
+        return "\n\n".join(self.pull_quotes())
+
+    def quoted_text_problems(self):
+        quotes = self.pull_quotes()
+        if not quotes:
+            return []
+        approved = normalise(self.approved_text)
+        if not approved:
+            return [
+                "The story quotes the patient: enter the text the patient approved, word for word."
+            ]
+        changed = [q for q in quotes if normalise(q) not in approved]
+        if changed:
+            listed = "; ".join(f"“{normalise(q)[:60]}”" for q in changed)
+            return [
+                "These pull quotes are not word for word in the text the patient approved, "
+                f"so they need the patient's approval again (FTC 16 CFR 255.1): {listed}."
+            ]
+        return []
+
+    def get_publishing_site(self):
+        return self.get_site()
+
+    # -- Public reads -----------------------------------------------------------------
+
+    def serve(self, request, *args, **kwargs):
+        # The full check, coverage included, on every request: the consent may have
+        # expired a second ago, before any job ran.
+        if not getattr(request, "is_preview", False) and not self.is_visible_now():
+            raise Http404
+        return no_shared_cache(super().serve(request, *args, **kwargs))
+
+    def get_sitemap_urls(self, request=None):
+        if not self.is_visible_now():
+            return []
+        return super().get_sitemap_urls(request)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from articles.models import TreatmentArticlePage
+
+        context["related_articles"] = (
+            TreatmentArticlePage.objects.live()
+            .public()
+            .filter(pk__in=[link.article_id for link in self.related_articles.all()])
+            .order_by("title")
+        )
+        return context
+
+    def get_meta_description(self):
+        return self.search_description or strip_tags(self.summary)
+
+
+class StoryRelatedArticle(Orderable):
+    page = ParentalKey(PatientStoryPage, on_delete=models.CASCADE, related_name="related_articles")
+    article = models.ForeignKey(
+        "articles.TreatmentArticlePage", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("article")]

@@ -1,0 +1,179 @@
+from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from consent.models import Identifier
+from moderation.publishing import ModeratedMixin
+from stories.models.patient_content import (
+    PatientContent,
+    consent_status_expression,
+    normalise,
+    visible_q,
+)
+from stories.panels import ApprovedTextDiffPanel, ConsentStatusPanel
+
+
+class TestimonialQuerySet(models.QuerySet):
+    def visible(self, at=None):
+        """Live testimonials whose consent is active now: every public read goes through
+        this (or through ``for_display``'s ``visible_now``)."""
+        return self.filter(visible_q(at)).select_related(*DISPLAY_RELATED)
+
+    def for_display(self, at=None):
+        """Every testimonial, each marked ``visible_now``, with what templates need: the
+        embedded block loads all of a page's testimonials with this in one query."""
+        return self.select_related(*DISPLAY_RELATED).annotate(
+            visible_now=ExpressionWrapper(visible_q(at), output_field=BooleanField())
+        )
+
+    def with_consent_status(self, at=None):
+        return self.select_related("consent").annotate(
+            consent_status=consent_status_expression(at=at)
+        )
+
+
+DISPLAY_RELATED = ("consent", "photo", "condition", "treatment")
+
+
+class Testimonial(
+    ModeratedMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    PatientContent,
+    ClusterableModel,
+):
+    title = models.CharField(
+        max_length=200,
+        help_text="For editors only, e.g. “Maria on turning her head again”.",
+    )
+    quote = models.TextField(help_text="The patient's words as visitors will read them.")
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Only if the consent covers photos.",
+    )
+
+    objects = TestimonialQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("quote"),
+        MultiFieldPanel(
+            [FieldPanel("approved_text"), FieldPanel("approved_on"), ApprovedTextDiffPanel()],
+            heading="Patient approval",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent"),
+                ConsentStatusPanel(),
+                FieldPanel("attribution_style"),
+                FieldPanel("first_name"),
+                FieldPanel("last_name"),
+                FieldPanel("age"),
+                FieldPanel("town"),
+            ],
+            heading="Consent and attribution",
+        ),
+        FieldPanel("condition"),
+        FieldPanel("treatment"),
+        FieldPanel("photo"),
+        PublishingPanel(),
+    ]
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("quote"),
+        index.AutocompleteField("title"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        # Wagtail adds these after migrating; declared here so that the data migration
+        # creating the roles (moderation 0002) can grant them.
+        permissions = [
+            ("publish_testimonial", "Can publish testimonial"),
+            ("lock_testimonial", "Can lock testimonial"),
+            ("unlock_testimonial", "Can unlock testimonial"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # Content whose consent has ended stays out of the index even when a later save
+        # (the unpublish itself) asks to re-index it.
+        return cls.objects.filter(consent__ended_at__isnull=True)
+
+    def shown_identifiers(self):
+        shown = super().shown_identifiers()
+        if self.photo_id:
+            shown.append(Identifier.PHOTO)
+        return shown
+
+    def quoted_text_problems(self):
+        if not normalise(self.approved_text):
+            return ["Enter the text the patient approved, word for word."]
+        if normalise(self.quote) != normalise(self.approved_text):
+            return [
+                "The quote differs from the text the patient approved. An edit that changes "
+                "a patient's words needs their approval again (FTC 16 CFR 255.1): restore "
+                "the approved words, or record the newly approved text."
+            ]
+        return []
+
+    def public_representation(self):
+        return {
+            "quote": self.quote,
+            "attribution": self.attribution(),
+            "disclosure": self.material_connection_disclosure(),
+            "notice": self.experiences_vary,
+            "condition": self.condition.name if self.condition_id else None,
+            "treatment": self.treatment.name if self.treatment_id else None,
+        }
+
+    def get_preview_template(self, request, mode_name):
+        return "stories/testimonial_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {**super().get_preview_context(request, mode_name), "testimonial": self}
+
+
+class TestimonialIndexPage(Page):
+    """Lists every visible testimonial."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["testimonials"] = Testimonial.objects.visible().order_by("-first_published_at")
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from stories.caching import no_shared_cache
+
+        return no_shared_cache(super().serve(request, *args, **kwargs))

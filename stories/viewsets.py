@@ -1,0 +1,177 @@
+"""Admin for patient content: listings with each item's consent status, the report of
+live patient content, and the dashboard panel of recent takedowns."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.views.pages.listing import IndexView as PageIndexView
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from consent.models import Status
+from stories.models import PatientStoryPage, Takedown, Testimonial
+
+CONSENT_OFFICERS = "Consent officers"
+COMPLIANCE_APPROVERS = "Compliance approvers"
+
+
+class ConsentStatusColumn(StatusTagColumn):
+    """The consent's derived status, from the ``consent_status`` annotation (one query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            "consent_status",
+            label="Consent",
+            primary=lambda obj: obj.consent_status == Status.ACTIVE,
+            **kwargs,
+        )
+
+    def get_value(self, instance):
+        status = getattr(instance, "consent_status", None) or instance.consent.status
+        return Status(status).label
+
+
+class TestimonialViewSet(SnippetViewSet):
+    model = Testimonial
+    icon = "openquote"
+    menu_label = "Testimonials"
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = [
+        "title",
+        ConsentStatusColumn(),
+        Column("attribution", label="Shown as"),
+        DateColumn("consent.expires_on", label="Consent expires"),
+        "status_string",
+    ]
+    list_filter = ["live", "condition", "treatment"]
+    search_fields = ["title", "quote"]
+    ordering = ["title"]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Testimonial.objects.with_consent_status().select_related("condition", "treatment")
+
+
+class StoryIndexView(PageIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_consent_status()
+
+
+class PatientStoryListingViewSet(PageListingViewSet):
+    model = PatientStoryPage
+    index_view_class = StoryIndexView
+    icon = "user"
+    menu_label = "Patient stories"
+    menu_order = 205
+    add_to_admin_menu = True
+    columns = [
+        *PageListingViewSet.columns,
+        ConsentStatusColumn(),
+        DateColumn("consent.expires_on", label="Consent expires"),
+    ]
+
+
+# -- Report: all live patient content ---------------------------------------------------
+
+
+def can_see_live_content_report(user):
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=[CONSENT_OFFICERS, COMPLIANCE_APPROVERS]).exists()
+
+
+class LiveRow:
+    """One live item in the report, testimonial or story, with its consent."""
+
+    def __init__(self, obj, kind, edit_url):
+        self.obj, self.kind, self.edit_url = obj, kind, edit_url
+        self.title = str(obj.title)
+        self.consent = obj.consent
+        self.consent_status = Status(obj.consent_status).label
+        self.identifiers = obj.consent.get_identifiers_display()
+        self.channels = obj.consent.get_channels_display()
+        self.expires_on = obj.consent.expires_on
+        self.shown = obj.attribution()
+
+    def get_edit_url(self):
+        return self.edit_url
+
+
+class LiveContentReportView(ReportView):
+    page_title = "Live patient content"
+    header_icon = "openquote"
+    index_url_name = "stories_live_content_report"
+    index_results_url_name = "stories_live_content_report_results"
+    no_results_message = "No patient content is live."
+    list_export = [
+        "kind",
+        "title",
+        "shown",
+        "consent_status",
+        "identifiers",
+        "channels",
+        "expires_on",
+    ]
+    export_headings = {
+        "kind": "Type",
+        "shown": "Shown as",
+        "consent_status": "Consent",
+        "identifiers": "Identifiers covered",
+        "channels": "Channels covered",
+        "expires_on": "Consent expires",
+    }
+    paginate_by = 100
+    columns = [
+        TitleColumn("title", label="Content", get_url=lambda row: row.get_edit_url()),
+        Column("kind", label="Type"),
+        Column("shown", label="Shown as"),
+        StatusTagColumn(
+            "consent_status",
+            label="Consent",
+            primary=lambda row: row.consent_status == Status.ACTIVE.label,
+        ),
+        Column("identifiers", label="Identifiers covered"),
+        Column("channels", label="Channels"),
+        DateColumn("expires_on", label="Consent expires"),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_live_content_report(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        testimonials = Testimonial.objects.filter(live=True).with_consent_status()
+        stories = PatientStoryPage.objects.live().with_consent_status()
+        rows = [
+            LiveRow(t, "Testimonial", reverse(t.snippet_viewset.get_url_name("edit"), args=[t.pk]))
+            for t in testimonials
+        ] + [
+            LiveRow(s, "Patient story", reverse("wagtailadmin_pages:edit", args=[s.pk]))
+            for s in stories
+        ]
+        return sorted(rows, key=lambda row: (row.expires_on, row.title))
+
+
+# -- Dashboard ---------------------------------------------------------------------------
+
+
+class RecentTakedownsPanel(Component):
+    name = "recent_takedowns"
+    template_name = "stories/admin/recent_takedowns_panel.html"
+    order = 90
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["takedowns"] = Takedown.objects.recent(days=7).select_related("taken_down_by")[:50]
+        return context
+
+
+def sees_takedowns(user):
+    return user.is_superuser or user.has_perm("stories.view_testimonial")
