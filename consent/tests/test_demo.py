@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from consent import demo
+from consent.models import Consent, Status
+from consent.tests.utils import OFFICER_PERMISSIONS, group_with, make_user
+
+
+class DemoTest(TestCase):
+    def test_demo_consents_cover_each_status_and_loading_twice_changes_nothing(self):
+        make_user(get_user_model(), "officer", group_with("Consent officers", OFFICER_PERMISSIONS))
+        lines = demo.load()
+        self.assertEqual(demo.load(), lines)
+        self.assertEqual(Consent.objects.count(), 5)
+
+        def status(name):
+            return Consent.objects.get(patient__legal_name=name).status
+
+        self.assertEqual(status(demo.MARIA), Status.ACTIVE)
+        self.assertEqual(status(demo.JAMES), Status.ACTIVE)
+        self.assertEqual(status(demo.AISHA), Status.EXPIRED)
+        self.assertEqual(status(demo.THOMAS), Status.WITHDRAWN)
+        self.assertEqual(status(demo.LENA), Status.PENDING)
+        maria = Consent.objects.get(patient__legal_name=demo.MARIA)
+        self.assertEqual(set(maria.identifiers), set(demo.ALL_IDENTIFIERS))
+        self.assertEqual(maria.problems_for(demo.ALL_IDENTIFIERS, "social_media"), [])
+
+    def test_without_a_consent_officer_consents_stay_pending(self):
+        lines = demo.load()
+        self.assertIn("pending verification", lines[-1])
+        self.assertFalse(Consent.objects.filter(verified_at__isnull=False).exists())
