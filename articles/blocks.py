@@ -116,18 +116,22 @@ class FAQBlock(blocks.StructBlock):
         template = "articles/blocks/faq.html"
 
 
+class WebAddressBlock(blocks.URLBlock):
+    """A link readers can follow: http(s) only, with an error that says what to type."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Replaces URLField's validator, which also accepts ftp:// and words its error vaguely.
+        self.field.validators = [URLValidator(schemes=["https", "http"])]
+        self.field.error_messages["invalid"] = (
+            "Enter the full web address of the source, starting with https://"
+        )
+
+
 class SourceBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=250)
     publisher = blocks.CharBlock(max_length=200)
-    url = blocks.URLBlock(
-        label="URL",
-        validators=[
-            URLValidator(
-                schemes=["https", "http"],
-                message="Enter the full web address of the source, starting with https://",
-            )
-        ],
-    )
+    url = WebAddressBlock(label="URL")
     accessed = blocks.DateBlock(label="Date accessed")
 
     def clean(self, value):
