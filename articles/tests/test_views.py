@@ -1,0 +1,272 @@
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from wagtail_factories import ImageFactory
+
+from articles.factories import (
+    ConditionFactory,
+    TreatmentArticlePageFactory,
+    TreatmentFactory,
+    body,
+)
+from articles.models import TreatmentArticlePage
+from articles.tests.helpers import json_ld, make_index, set_jurisdiction
+from home.models import Jurisdiction
+from moderation.approvals import publish_through_workflow
+
+
+def live_article(index, **kwargs):
+    return publish_through_workflow(TreatmentArticlePageFactory(parent=index, **kwargs))
+
+
+class ArticlePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.index = make_index()
+        cls.condition = ConditionFactory(name="Cervical dystonia", slug="cervical-dystonia")
+        cls.medicine = TreatmentFactory(
+            prescription=True, name="Botulinum toxin type A", slug="botulinum-toxin"
+        )
+        cls.article = live_article(
+            cls.index,
+            title="Botox for cervical dystonia",
+            conditions=[cls.condition],
+            treatments=[cls.medicine],
+            body=body(sections=3, sources=2),
+        )
+
+    def get(self):
+        response = self.client.get(self.article.url)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_shows_reviewer_and_review_dates(self):
+        article = self.article
+        response = self.get()
+        self.assertContains(
+            response,
+            f"Reviewed by {article.reviewer.name}, {article.reviewer.credentials} "
+            f"({article.reviewer.specialty})",
+        )
+        self.assertContains(
+            response, f'Last reviewed <time datetime="{article.last_reviewed:%Y-%m-%d}">'
+        )
+        self.assertContains(
+            response, f'Next review due <time datetime="{article.next_review_due:%Y-%m-%d}">'
+        )
+
+    def test_safety_information_of_the_medicine_is_shown_near_the_top(self):
+        html = self.get().content.decode()
+        isi = html.index("Important Safety Information: Botulinum toxin type A")
+        self.assertIn("swallowing and breathing problems", html)
+        self.assertLess(isi, html.index('<nav class="toc"'))
+        self.assertLess(isi, html.index('class="article__body'))
+
+    def test_safety_information_is_not_an_editable_field_of_the_article(self):
+        form_class = TreatmentArticlePage.get_edit_handler().get_form_class()
+        self.assertFalse([name for name in form_class.base_fields if "safety" in name])
+
+    def test_every_article_about_the_medicine_shows_its_current_safety_information(self):
+        other = live_article(self.index, conditions=[self.condition], treatments=[self.medicine])
+        self.medicine.safety_information = "<p>Updated boxed warning text.</p>"
+        self.medicine.save()
+        for article in [self.article, other]:
+            with self.subTest(article=article.title):
+                self.assertContains(self.client.get(article.url), "Updated boxed warning text.")
+
+    def test_no_safety_box_for_a_treatment_that_is_not_prescription_only(self):
+        physio = TreatmentFactory(name="Physiotherapy")
+        article = live_article(self.index, conditions=[self.condition], treatments=[physio])
+        self.assertNotContains(self.client.get(article.url), "Important Safety Information")
+
+    def test_table_of_contents_links_to_each_section(self):
+        response = self.get()
+        self.assertContains(response, '<nav class="toc" aria-label="Table of contents">')
+        for anchor in ["section-1", "section-2", "section-3", "sources"]:
+            self.assertContains(response, f'<a href="#{anchor}">')
+            self.assertContains(response, f'<h2 id="{anchor}"')
+
+    def test_reading_time(self):
+        words = " ".join(["word"] * 1000)
+        article = TreatmentArticlePageFactory.build(
+            body=[{"type": "paragraph", "value": f"<p>{words}</p>"}]
+        )
+        self.assertEqual(article.reading_minutes, 6)  # 1000 words + title and summary
+        self.assertContains(self.get(), "1 minute read")
+
+    def test_json_ld_is_a_medical_web_page_with_review_and_citations(self):
+        data = json_ld(self.get())
+        self.assertEqual(data["@context"], "https://schema.org")
+        self.assertEqual(data["@type"], "MedicalWebPage")
+        self.assertEqual(
+            data["about"],
+            [
+                {
+                    "@type": "MedicalCondition",
+                    "name": "Cervical dystonia",
+                    "url": "http://localhost/articles/conditions/cervical-dystonia/",
+                }
+            ],
+        )
+        self.assertEqual(data["lastReviewed"], self.article.last_reviewed.isoformat())
+        self.assertEqual(data["reviewedBy"]["@type"], "Person")
+        self.assertEqual(data["reviewedBy"]["name"], self.article.reviewer.name)
+        self.assertEqual(
+            [c["url"] for c in data["citation"]],
+            ["https://example.org/source-1", "https://example.org/source-2"],
+        )
+        self.assertEqual(data["citation"][0]["publisher"]["name"], "Medical library")
+
+    def test_json_ld_cannot_be_broken_out_of_by_the_text(self):
+        self.medicine.name = "</script><script>alert(1)</script>"
+        self.medicine.save()
+        html = self.get().content.decode()
+        self.assertNotIn("<script>alert(1)", html)
+        self.assertEqual(json_ld(self.get())["mentions"][0]["name"], self.medicine.name)
+
+    def test_meta_description_canonical_and_open_graph(self):
+        response = self.get()
+        url = self.article.full_url
+        self.assertContains(response, f'<link rel="canonical" href="{url}">')
+        self.assertContains(
+            response, f'<meta name="description" content="{self.article.summary}">'
+        )
+        self.assertContains(response, '<meta property="og:type" content="article">')
+        self.assertContains(response, f'<meta property="og:url" content="{url}">')
+        self.assertContains(response, f'<meta property="og:title" content="{self.article.title}">')
+
+    def test_hero_image_in_open_graph_and_page_with_its_alt_text(self):
+        article = live_article(
+            self.index,
+            conditions=[self.condition],
+            hero_image=ImageFactory(width=1600, height=900),
+            hero_image_alt="A clinician examines a patient's neck",
+        )
+        response = self.client.get(article.url)
+        self.assertContains(response, '<meta property="og:image" content="http://')
+        self.assertContains(response, 'alt="A clinician examines a patient&#x27;s neck"')
+
+    def test_no_inline_styles_or_scripts_other_than_json_ld(self):
+        html = self.get().content.decode()
+        self.assertNotIn(" style=", html)
+        self.assertEqual(html.count("<script"), html.count('<script type="application/ld+json">'))
+
+    def test_draft_articles_are_not_public(self):
+        draft = TreatmentArticlePageFactory(parent=self.index, conditions=[self.condition])
+        self.assertEqual(self.client.get(draft.url).status_code, 404)
+
+
+class QueryBudgetTests(TestCase):
+    """The article page's queries don't grow with its blocks, images or sources."""
+
+    @classmethod
+    def setUpTestData(cls):
+        index = make_index()
+        condition = ConditionFactory()
+        medicine = TreatmentFactory(prescription=True)
+        image = ImageFactory(width=800, height=600)
+
+        def body_with(count):
+            blocks = body(sections=count, sources=count)
+            for number in range(count):
+                blocks.append(
+                    {
+                        "type": "image",
+                        "value": {
+                            "image": {"image": image.pk, "decorative": False, "alt_text": "A"},
+                            "caption": f"Figure {number}",
+                        },
+                    }
+                )
+                blocks.append(
+                    {
+                        "type": "injection_sites",
+                        "value": [
+                            {
+                                "muscle": f"Muscle {number}",
+                                "function": "Turns the head.",
+                                "reason": "Spasm.",
+                                "diagram": {"image": image.pk, "decorative": True, "alt_text": ""},
+                            }
+                        ],
+                    }
+                )
+            return blocks
+
+        cls.small, cls.large = (
+            live_article(index, conditions=[condition], treatments=[medicine], body=body_with(n))
+            for n in (1, 25)
+        )
+
+    def count_queries(self, page):
+        self.client.get(page.url)  # renditions are created on the first view
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(page.url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_query_count_is_the_same_for_one_or_many_blocks_and_sources(self):
+        small = self.count_queries(self.small)
+        self.assertEqual(self.count_queries(self.large), small)
+        # Wagtail's routing and the base template take 11; the article's own are its
+        # conditions, treatments, reviewer, the images of each image block type, renditions.
+        self.assertLessEqual(small, 17)
+
+
+class BrowseTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.index = make_index()
+        cls.dystonia = ConditionFactory(
+            name="Cervical dystonia", slug="cervical-dystonia", symptoms="Neck spasms\nHead tilt"
+        )
+        cls.migraine = ConditionFactory(name="Migraine", slug="migraine")
+        cls.medicine = TreatmentFactory(prescription=True, name="Botulinum toxin", slug="toxin")
+        cls.dystonia_article = live_article(
+            cls.index,
+            title="Toxin for dystonia",
+            conditions=[cls.dystonia],
+            treatments=[cls.medicine],
+        )
+        cls.migraine_article = live_article(
+            cls.index, title="Migraine basics", conditions=[cls.migraine]
+        )
+        cls.draft = TreatmentArticlePageFactory(
+            parent=cls.index, title="Unfinished draft", conditions=[cls.dystonia]
+        )
+
+    def test_index_lists_live_articles_and_links_to_conditions_and_treatments(self):
+        response = self.client.get(self.index.url)
+        self.assertContains(response, "Toxin for dystonia")
+        self.assertContains(response, "Migraine basics")
+        self.assertNotContains(response, "Unfinished draft")
+        self.assertContains(response, 'href="/articles/conditions/cervical-dystonia/"')
+        self.assertContains(response, 'href="/articles/treatments/toxin/"')
+
+    def test_condition_page_shows_summary_symptoms_and_only_its_articles(self):
+        response = self.client.get("/articles/conditions/cervical-dystonia/")
+        self.assertContains(response, "<h1>Cervical dystonia</h1>", html=True)
+        self.assertContains(response, self.dystonia.summary)
+        self.assertContains(response, "<li>Head tilt</li>", html=True)
+        self.assertContains(response, "Toxin for dystonia")
+        self.assertNotContains(response, "Migraine basics")
+        self.assertNotContains(response, "Unfinished draft")
+        self.assertContains(
+            response,
+            '<link rel="canonical" href="http://testserver/articles/conditions/cervical-dystonia/">',
+        )
+
+    def test_treatment_page_shows_how_it_works_safety_information_and_articles(self):
+        response = self.client.get("/articles/treatments/toxin/")
+        self.assertContains(response, "Important Safety Information: Botulinum toxin")
+        self.assertContains(response, "It relaxes overactive muscles.")
+        self.assertContains(response, "Toxin for dystonia")
+        self.assertNotContains(response, "Migraine basics")
+
+    def test_unknown_condition_or_treatment_is_not_found(self):
+        self.assertEqual(self.client.get("/articles/conditions/nope/").status_code, 404)
+        self.assertEqual(self.client.get("/articles/treatments/nope/").status_code, 404)
+
+    def test_uk_sites_have_no_page_for_a_prescription_only_medicine(self):
+        set_jurisdiction(Jurisdiction.UK)
+        self.assertEqual(self.client.get("/articles/treatments/toxin/").status_code, 404)
