@@ -12,6 +12,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.actions.unpublish import UnpublishAction
@@ -124,7 +125,9 @@ def purge(items):
             add(page)
     for page in StoryIndexPage.objects.live():
         add(page)
-    purge_pages_from_cache(pages.values())
+    # After commit, so a cache refetching at once gets the page as it is now: gone.
+    to_purge = list(pages.values())
+    transaction.on_commit(lambda: purge_pages_from_cache(to_purge))
 
 
 def notify(consent, reason, items):
@@ -133,17 +136,14 @@ def notify(consent, reason, items):
         "reason": REASONS.get(reason, reason),
         "titles": sorted(str(obj.title) for obj in items),
     }
-    staff = get_user_model().objects.filter(is_active=True).exclude(email="")
-    for group, template in [
-        (EDITORS, "stories/email/taken_down_staff.txt"),
-        (CONSENT_OFFICERS, "stories/email/taken_down_staff.txt"),
-    ]:
-        recipients = sorted(set(staff.filter(groups__name=group).values_list("email", flat=True)))
-        queue_email(
-            f"Patient content taken down: consent #{consent.pk}",
-            render_to_string(template, {**context, "group": group}),
-            recipients,
-        )
+    staff = get_user_model().objects.filter(
+        is_active=True, groups__name__in=[EDITORS, CONSENT_OFFICERS]
+    )
+    queue_email(
+        f"Patient content taken down: consent #{consent.pk}",
+        render_to_string("stories/email/taken_down_staff.txt", context),
+        sorted(set(staff.exclude(email="").values_list("email", flat=True))),
+    )
     queue_email(
         "Your story is no longer on our website",
         render_to_string("stories/email/taken_down_patient.txt", context),

@@ -16,6 +16,7 @@ from stories.models.patient_content import (
     PatientContent,
     consent_status_expression,
     normalise,
+    search_visible,
     visible_q,
 )
 from stories.panels import ApprovedTextDiffPanel, ConsentStatusPanel
@@ -26,6 +27,9 @@ class StoryQuerySet(PageQuerySet):
         """Live, public stories whose consent is active now: every public read (listings,
         search, sitemap, feeds, API) goes through this."""
         return self.live().public().filter(visible_q(at))
+
+    def search_visible(self, query, at=None):
+        return search_visible(self, query, at)
 
     def for_listing(self, at=None):
         return (
@@ -147,6 +151,9 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
         if "video" in block_types:
             shown.append(Identifier.VOICE_VIDEO)
         return shown
+
+    def publish_problems(self):
+        return self.content_problems()
 
     def pull_quotes(self):
         return [block.value["quote"] for block in self.body if block.block_type == "pull_quote"]

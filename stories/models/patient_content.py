@@ -55,6 +55,16 @@ def visible_q(at=None):
     return Q(live=True) & active_q("consent__", at=at)
 
 
+def search_visible(queryset, query, at=None):
+    """Search results restricted to what ``queryset.visible()`` allows now, in ranking
+    order: the search index is never the only guard (it may lag behind a consent)."""
+    from wagtail.search.backends import get_search_backend
+
+    ranked = [obj.pk for obj in get_search_backend().search(query, queryset.model)]
+    visible = queryset.visible(at).in_bulk(ranked)
+    return [visible[pk] for pk in ranked if pk in visible]
+
+
 def text_diff(approved, current):
     """A unified diff, word by word per line, of the approved text against the current one."""
     return list(
@@ -186,7 +196,9 @@ class PatientContent(models.Model):
     def quoted_text_problems(self):
         return []
 
-    def publish_problems(self):
+    def content_problems(self):
+        """Why this may not be published: concrete models return this from
+        ``publish_problems`` (ModeratedMixin comes first in their bases)."""
         return self.consent_problems() + self.quoted_text_problems() + self.treatment_problems()
 
     def is_visible_now(self, at=None):

@@ -18,6 +18,7 @@ from stories.models.patient_content import (
     PatientContent,
     consent_status_expression,
     normalise,
+    search_visible,
     visible_q,
 )
 from stories.panels import ApprovedTextDiffPanel, ConsentStatusPanel
@@ -28,6 +29,9 @@ class TestimonialQuerySet(models.QuerySet):
         """Live testimonials whose consent is active now: every public read goes through
         this (or through ``for_display``'s ``visible_now``)."""
         return self.filter(visible_q(at)).select_related(*DISPLAY_RELATED)
+
+    def search_visible(self, query, at=None):
+        return search_visible(self, query, at)
 
     def for_display(self, at=None):
         """Every testimonial, each marked ``visible_now``, with what templates need: the
@@ -129,6 +133,9 @@ class Testimonial(
             shown.append(Identifier.PHOTO)
         return shown
 
+    def publish_problems(self):
+        return self.content_problems()
+
     def quoted_text_problems(self):
         if not normalise(self.approved_text):
             return ["Enter the text the patient approved, word for word."]
@@ -170,7 +177,12 @@ class TestimonialIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["testimonials"] = Testimonial.objects.visible().order_by("-first_published_at")
+        testimonials = list(Testimonial.objects.visible().order_by("-first_published_at"))
+        context["testimonials"] = testimonials
+        # US fair balance: name a prescription medicine, show its safety information.
+        context["safety_treatments"] = list(
+            {t.treatment_id: t.treatment for t in testimonials if t.treatment_id}.values()
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
