@@ -494,6 +494,10 @@ class Consent(models.Model):
         for rel in self._meta.related_objects:
             if rel.related_model is Consent or not rel.one_to_many:
                 continue
+            # Only publishable content (pages, draft-state snippets), not records about
+            # the consent such as takedown logs.
+            if not any(f.name == "live" for f in rel.related_model._meta.get_fields()):
+                continue
             items.extend(getattr(self, rel.get_accessor_name()).all())
         return items
 

@@ -1,4 +1,5 @@
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from consent import models
@@ -25,17 +26,41 @@ def add_expiring_consents_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_consent_log_actions(actions):
-    actions.register_action(models.CREATED, "Record consent", "Consent recorded")
-    actions.register_action(models.VERIFIED, "Verify consent", "Consent verified")
-    actions.register_action(
-        models.SUPERSEDED, "Supersede consent", "Consent superseded by a newer consent"
-    )
-    actions.register_action(models.WITHDRAWN, "Withdraw consent", "Consent withdrawn")
-    actions.register_action(models.EXPIRED, "Consent expired", "Consent expired")
-    actions.register_action(
-        models.CONTENT_TAKEN_DOWN, "Take content down", "Linked content taken down"
-    )
-    actions.register_action(
-        models.FORM_DOWNLOADED, "Download signed form", "Signed form downloaded"
-    )
-    actions.register_action(models.REMINDER_SENT, "Send expiry reminder", "Expiry reminder sent")
+    simple = [
+        (models.CREATED, "Record consent", "Consent recorded"),
+        (models.VERIFIED, "Verify consent", "Consent verified"),
+        (models.EXPIRED, "Consent expired", "Consent expired"),
+        (models.FORM_DOWNLOADED, "Download signed form", "Signed form downloaded"),
+    ]
+    for action, label, message in simple:
+        actions.register_action(action, label, message)
+
+    @actions.register_action(models.SUPERSEDED)
+    class Superseded(LogFormatter):
+        label = "Supersede consent"
+
+        def format_message(self, log_entry):
+            return f"Consent superseded by consent #{log_entry.data.get('by', '?')}"
+
+    @actions.register_action(models.WITHDRAWN)
+    class Withdrawn(LogFormatter):
+        label = "Withdraw consent"
+
+        def format_message(self, log_entry):
+            channel = log_entry.data.get("channel", "")
+            labels = dict(models.Consent.WithdrawalChannel.choices)
+            return f"Consent withdrawn ({labels.get(channel, channel) or 'channel not recorded'})"
+
+    @actions.register_action(models.CONTENT_TAKEN_DOWN)
+    class TakenDown(LogFormatter):
+        label = "Take content down"
+
+        def format_message(self, log_entry):
+            return "Linked content taken down: " + ", ".join(log_entry.data.get("items", []))
+
+    @actions.register_action(models.REMINDER_SENT)
+    class Reminder(LogFormatter):
+        label = "Send expiry reminder"
+
+        def format_message(self, log_entry):
+            return f"Expiry reminder sent ({log_entry.data.get('days', '?')} days before)"

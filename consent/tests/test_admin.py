@@ -187,7 +187,7 @@ class ConsentAdminTest(Roles, TestCase):
         self.active.refresh_from_db()
         self.assertEqual(self.active.status, Status.WITHDRAWN)
         history = self.client.get(reverse("consent_consents:history", args=[self.active.pk]))
-        self.assertContains(history, "Consent withdrawn")
+        self.assertContains(history, "Consent withdrawn (Phone)")
         self.assertContains(history, "Consent verified")
 
     def test_editors_cannot_use_the_actions(self):
