@@ -212,3 +212,25 @@ class ConsentAdminTest(Roles, TestCase):
     def test_a_new_text_version_suggests_the_next_number(self):
         response = self.client.get(reverse("consent_texts:add"))
         self.assertEqual(response.context["form"].fields["version"].initial, self.text.version + 1)
+
+    def test_every_admin_page_renders_for_a_consent_officer(self):
+        urls = [
+            reverse("consent_patients:index"),
+            reverse("consent_patients:add"),
+            reverse("consent_patients:inspect", args=[self.patient.pk]),
+            reverse("consent_patients:edit", args=[self.patient.pk]),
+            reverse("consent_patients:history", args=[self.patient.pk]),
+            reverse("consent_consents:add"),
+            reverse("consent_consents:edit", args=[self.pending.pk]),
+            reverse("consent_consents:inspect", args=[self.pending.pk]),
+            reverse("consent_consents:verify", args=[self.pending.pk]),
+            reverse("consent_texts:index"),
+            reverse("consent_texts:inspect", args=[self.text.pk]),
+            reverse("wagtailadmin_reports:site_history"),
+        ]
+        for url in urls:
+            self.assertEqual(self.client.get(url).status_code, 200, url)
+        self.assertContains(
+            self.client.get(reverse("consent_patients:inspect", args=[self.patient.pk])),
+            self.patient.email,
+        )
