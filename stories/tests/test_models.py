@@ -13,7 +13,7 @@ from stories.tests.utils import SiteTree, expire_today
 
 
 class AttributionTests(SimpleTestCase):
-    def testimonial(self, **kwargs):
+    def make(self, **kwargs):
         defaults = {"first_name": "Maria", "last_name": "Garcia"}
         return models.Testimonial(**{**defaults, **kwargs})
 
@@ -27,22 +27,22 @@ class AttributionTests(SimpleTestCase):
         for style, expected in cases.items():
             with self.subTest(style=style):
                 self.assertEqual(
-                    self.testimonial(attribution_style=style, age=54).attribution(), expected
+                    self.make(attribution_style=style, age=54).attribution(), expected
                 )
 
     def test_town_without_age_reads_as_a_phrase(self):
-        anonymous = self.testimonial(attribution_style=AttributionStyle.ANONYMOUS, town="Leeds")
+        anonymous = self.make(attribution_style=AttributionStyle.ANONYMOUS, town="Leeds")
         self.assertEqual(anonymous.attribution(), "a patient from Leeds")
 
     def test_shown_identifiers_follow_the_fields(self):
-        testimonial = self.testimonial(
+        testimonial = self.make(
             attribution_style=AttributionStyle.INITIALS, town="Leeds", photo_id=3, condition_id=1
         )
         self.assertEqual(
             set(testimonial.shown_identifiers()),
             {Identifier.INITIALS, Identifier.TOWN, Identifier.PHOTO, Identifier.CONDITION},
         )
-        self.assertEqual(self.testimonial().shown_identifiers(), [])
+        self.assertEqual(self.make().shown_identifiers(), [])
 
     def test_story_body_photo_and_video_count_as_shown(self):
         story = PatientStoryPage(

@@ -1,0 +1,132 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.test import TestCase, override_settings
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+from wagtail.models import ModelLogEntry, PageLogEntry, WorkflowState
+from wagtail.search.backends import get_search_backend
+
+from consent.models import Consent
+from moderation.approvals import submit
+from stories import factories
+from stories import models as story_models
+from stories.models import PatientStoryPage, Takedown
+from stories.takedown import TAKEN_DOWN
+from stories.tests.utils import SiteTree, expired_yesterday, live_story, live_testimonial
+
+PURGED = []
+
+
+class RecordingBackend(BaseBackend):
+    def purge(self, url):
+        PURGED.append(url)
+
+
+@override_settings(
+    WAGTAILFRONTENDCACHE={"test": {"BACKEND": "stories.tests.test_takedown.RecordingBackend"}}
+)
+class TakedownTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        cls.index = SiteTree.index
+        cls.consent = factories.ActiveConsentFactory(patient__email="maria@example.org")
+        cls.testimonial = live_testimonial(consent=cls.consent, quote="My neck is free.")
+        cls.story = live_story(cls.index, consent=cls.consent, title="Maria's year")
+        cls.other = live_testimonial(quote="Someone else's words.")
+        # An article-like page that embeds the testimonial.
+        cls.index.featured = [("testimonial", cls.testimonial), ("testimonial", cls.other)]
+        cls.index.save_revision().publish()
+        cls.draft = factories.TestimonialFactory(consent=cls.consent, title="In review")
+        submit(cls.draft, get_user_model().objects.filter(groups__name="Editors").first())
+        User = get_user_model()
+        cls.officer = User.objects.create_user("officer", email="officer@example.org")
+        cls.officer.groups.add(Group.objects.get(name="Consent officers"))
+        cls.editor = User.objects.create_user("writer", email="writer@example.org")
+        cls.editor.groups.add(Group.objects.get(name="Editors"))
+
+    def setUp(self):
+        PURGED.clear()
+
+    def withdraw(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(Consent.objects.get(pk=self.consent.pk).withdraw("patient_link"))
+
+    def test_withdrawal_takes_everything_down_at_once(self):
+        self.withdraw()
+        self.testimonial.refresh_from_db()
+        self.assertFalse(self.testimonial.live)
+        self.assertFalse(PatientStoryPage.objects.get(pk=self.story.pk).live)
+        self.assertEqual(self.client.get(self.story.url).status_code, 404)
+        index_html = self.client.get(self.index.url)
+        self.assertNotContains(index_html, "My neck is free.")
+        self.assertContains(index_html, "Someone else&#x27;s words.")
+
+    def test_logged_with_the_reason_and_recorded(self):
+        self.withdraw()
+        entry = ModelLogEntry.objects.get(action=TAKEN_DOWN, object_id=str(self.testimonial.pk))
+        self.assertEqual(entry.data, {"reason": "withdrawn", "consent": self.consent.pk})
+        self.assertTrue(
+            PageLogEntry.objects.filter(action=TAKEN_DOWN, page_id=self.story.pk).exists()
+        )
+        self.assertTrue(
+            ModelLogEntry.objects.filter(
+                action="wagtail.unpublish", object_id=str(self.testimonial.pk)
+            ).exists()
+        )
+        self.assertEqual(
+            sorted(Takedown.objects.values_list("title", "reason")),
+            [("Maria's year", "withdrawn"), (self.testimonial.title, "withdrawn")],
+        )
+        consent = Consent.objects.get(pk=self.consent.pk)
+        self.assertEqual(
+            sorted(item["item"] for item in consent.taken_down),
+            sorted(["Maria's year", self.testimonial.title]),
+        )
+
+    def test_removed_from_search(self):
+        backend = get_search_backend()
+        self.assertIn(self.testimonial, list(backend.search("neck", story_models.Testimonial)))
+        self.withdraw()
+        self.assertEqual(list(backend.search("neck", story_models.Testimonial)), [])
+        self.assertEqual(list(backend.search("Maria's year", PatientStoryPage)), [])
+
+    def test_purges_the_page_its_listing_and_pages_embedding_it(self):
+        self.withdraw()
+        self.assertIn(self.story.full_url, PURGED)
+        self.assertIn(self.index.full_url, PURGED)
+        self.assertIn(SiteTree.testimonial_index.full_url, PURGED)
+
+    def test_cancels_the_workflow_in_progress(self):
+        self.withdraw()
+        state = WorkflowState.objects.for_instance(self.draft).get()
+        self.assertEqual(state.status, WorkflowState.STATUS_CANCELLED)
+
+    def test_tells_editors_officers_and_the_patient(self):
+        mail.outbox.clear()
+        self.withdraw()
+        ours = [
+            m
+            for m in mail.outbox
+            if "taken down" in m.subject.lower()
+            or m.subject == "Your story is no longer on our website"
+        ]
+        recipients = {address for message in ours for address in message.to}
+        self.assertTrue(
+            {"officer@example.org", "writer@example.org", "maria@example.org"} <= recipients
+        )
+        staff = next(m for m in ours if "writer@example.org" in m.to)
+        self.assertIn("Maria's year", staff.body)
+        self.assertNotIn("maria@example.org", staff.body)  # never the patient's contact data
+
+    def test_expiry_takes_down_with_its_reason(self):
+        expired_yesterday(self.consent)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(Consent.objects.get(pk=self.consent.pk).process_end())
+        self.assertFalse(PatientStoryPage.objects.get(pk=self.story.pk).live)
+        self.assertEqual(set(Takedown.objects.values_list("reason", flat=True)), {"expired"})
+
+    def test_other_consents_content_stays(self):
+        self.withdraw()
+        self.other.refresh_from_db()
+        self.assertTrue(self.other.live)
