@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -97,7 +98,8 @@ class Treatment(SluggedSnippet):
 
     def clean(self):
         super().clean()
-        if self.prescription_only and not (self.safety_information or "").strip():
+        # The editor saves an empty box as an empty paragraph: judge the words, not the tags.
+        if self.prescription_only and not strip_tags(self.safety_information or "").strip():
             raise ValidationError(
                 {
                     "safety_information": "A prescription-only medicine needs its Important "
