@@ -155,14 +155,18 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The header only makes the site eligible for browsers' preload list; submitting the
+# domain (https://hstspreload.org) stays a separate, deliberate step.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview uses same-origin iframes.
+# Nothing of ours is framed; Wagtail's preview views opt back in to SAMEORIGIN
+# themselves (wagtail.utils.decorators.xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
 
 # Everything is served from our own origin: no CDNs, no external fonts.
 # The Wagtail admin needs inline styles and scripts, so its views get a looser policy (cms.csp).
@@ -173,36 +177,38 @@ SECURE_CSP = {
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
-    "frame-ancestors": ["'self'"],
+    "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }
 
-# Django 6.1's MAILERS replaces the EMAIL_* settings.
-MAILERS = {
-    "default": {
-        "BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": env("EMAIL_HOST", default="localhost"),
-            "port": env.int("EMAIL_PORT", default=25),
-            "username": env("EMAIL_HOST_USER", default=""),
-            "password": env("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-            "timeout": 10,
-        },
+# Django 6.1's MAILERS replaces the EMAIL_* settings. A backend refuses options it
+# does not know, so each gets only its own: SMTP in production, a folder of .eml files
+# (EMAIL_FILE_PATH) for a staging box or a test worker, none for console and locmem.
+_email_backend = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+if _email_backend == "django.core.mail.backends.smtp.EmailBackend":
+    _email_options = {
+        "host": env("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env("EMAIL_HOST_USER", default=""),
+        "password": env("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "timeout": 10,
     }
-}
+elif _email_backend == "django.core.mail.backends.filebased.EmailBackend":
+    _email_options = {"file_path": env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))}
+else:
+    _email_options = {}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Clinic stories <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: the django-tasks backport, as Wagtail 8 uses it. Production runs
 # the database queue with `manage.py db_worker`; dev and tests run tasks at once.
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.database.DatabaseBackend")
-    }
-}
+# Django 6's own `django.tasks` reads TASKS too; neither Wagtail nor we enqueue through
+# it, and its system check accepts the backport's backends (cms/tests/test_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,
@@ -210,7 +216,14 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # stdout, one line per record: the process manager (docker, systemd) keeps the logs.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "WARNING"},

@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, DATABASES, env
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 DEBUG = False
@@ -24,3 +24,8 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"], "level": env("LOG_LEVEL", default="CRITICAL")},
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file rather than memory, so the processes the tests start (gunicorn, the task
+    # worker, the scheduler) share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
