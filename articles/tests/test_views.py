@@ -45,8 +45,8 @@ class ArticlePageTests(TestCase):
         response = self.get()
         self.assertContains(
             response,
-            f"Reviewed by {article.reviewer.name}, {article.reviewer.credentials} "
-            f"({article.reviewer.specialty})",
+            f"Reviewed by {article.reviewer.name}, {article.reviewer.credentials}, "
+            f"{article.reviewer.specialty}",
         )
         self.assertContains(
             response, f'Last reviewed <time datetime="{article.last_reviewed:%Y-%m-%d}">'
