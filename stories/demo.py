@@ -84,6 +84,7 @@ STORIES = [
         "title": "Turning my head again",
         "summary": "After six years of neck spasms, Maria describes her first year of "
         "Botox injections for cervical dystonia.",
+        "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
         "first_name": "Maria",
         "last_name": "Gonzalez",
         "age": 54,
@@ -120,6 +121,7 @@ STORIES = [
         "title": "Four days",
         "summary": "James, a retired teacher, on the head tremor that made people think "
         "he wasn't listening, and what changed after his first treatment.",
+        "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
         "first_name": "James",
         "last_name": "Whitfield",
         "age": 61,
