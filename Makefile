@@ -28,6 +28,9 @@ run: $(BIN)/.installed ## Install, migrate, load demo content and accounts, serv
 	$(MANAGE) load_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+migrate: $(BIN)/.installed ## Apply database migrations
+	$(MANAGE) migrate --no-input
+
 demo-data: $(BIN)/.installed ## Load (or refresh) demo content and demo accounts; keeps existing content
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
@@ -39,6 +42,9 @@ test: $(BIN)/.installed lint ## Lint, system checks, migrations check and the wh
 
 browser-test: $(BIN)/.installed ## Real-browser tests (Debian's chromium), screenshots in artifacts/
 	$(BIN)/pytest -q -m browser
+
+check-deploy: $(BIN)/.installed ## Django's deployment checks with production settings (export SECRET_KEY, ALLOWED_HOSTS first)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 lint: $(BIN)/.installed ## ruff check and format check
 	$(BIN)/ruff check .
@@ -54,7 +60,7 @@ worker: $(BIN)/.installed ## Run the background task worker (database queue)
 scheduler: $(BIN)/.installed ## Run the every-minute jobs (scheduled publishing, consent enforcement)
 	$(MANAGE) run_scheduler
 
-bench: $(BIN)/.installed ## Benchmark public pages under gunicorn with production settings (see bench/README.md)
+bench: $(BIN)/.installed ## Benchmark public pages: gunicorn, production settings, PostgreSQL (bench/README.md)
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtualenv and local data (var/)
