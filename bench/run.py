@@ -38,9 +38,12 @@ README = ROOT / "README.md"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
 DURATION = int(os.environ.get("BENCH_DURATION", "15"))  # seconds per page
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-THREADS = 2
+WARM_UP = 3  # seconds per page, not measured
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+# One connection per worker: every worker busy, no queue in front of them, so the
+# latency is close to the time a page takes. Raise it to see the queueing.
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", str(WORKERS)))
+THREADS = 2
 SEARCH_QUERY = "botox"
 HEADERS = {"X-Forwarded-Proto": "https"}  # as from the TLS-terminating proxy
 
@@ -166,12 +169,12 @@ def to_ms(value):
     return float(number) * UNITS_MS[unit]
 
 
-def measure_wrk(url):
-    args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+def measure_wrk(url, duration):
+    args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency"]
     for name, value in HEADERS.items():
         args += ["-H", f"{name}: {value}"]
     result = subprocess.run(
-        [*args, url], capture_output=True, text=True, timeout=DURATION + 60, check=True
+        [*args, url], capture_output=True, text=True, timeout=duration + 60, check=True
     )
     out = result.stdout
     percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
@@ -188,10 +191,10 @@ def measure_wrk(url):
     }
 
 
-def measure_python(port, path):
+def measure_python(port, path, duration):
     """A bounded closed-loop load: CONNECTIONS threads, each on one keep-alive
-    connection, for DURATION seconds."""
-    deadline = time.monotonic() + DURATION
+    connection, for `duration` seconds."""
+    deadline = time.monotonic() + duration
     latencies, errors, lock = [], [0], threading.Lock()
 
     def client():
@@ -259,10 +262,12 @@ def cpu_model():
 
 
 def commit():
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return result.stdout.strip() or "unknown"
+    def git(*args):
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return f"{head} + uncommitted changes" if git("status", "--porcelain", "-uno") else head
 
 
 def update_readme(summary):
@@ -341,13 +346,12 @@ def main():
         )
         rows = []
         for row, path in pages:
-            for _ in range(20):  # warm up: imports, template loading, connections
-                get(port, path)
-            log(f"{row}: {path} for {DURATION}s")
-            if use_wrk:
-                measured = measure_wrk(f"http://127.0.0.1:{port}{path}")
-            else:
-                measured = measure_python(port, path)
+            log(f"{row}: {path} for {DURATION}s, after {WARM_UP}s of warm-up")
+            for duration in (WARM_UP, DURATION):  # warm-up: every worker loads the page
+                if use_wrk:
+                    measured = measure_wrk(f"http://127.0.0.1:{port}{path}", duration)
+                else:
+                    measured = measure_python(port, path, duration)
             rows.append((row, path, measured))
     finally:
         server.terminate()
@@ -359,10 +363,11 @@ def main():
 
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     setup = (
-        f"{when}, commit `{commit()}`. gunicorn {WORKERS} sync workers, production "
+        f"{when}, `{commit()}`. gunicorn {WORKERS} sync workers, production "
         f"settings, PostgreSQL{', Redis cache' if 'REDIS_URL' in env else ''}; {tool}, "
         f"{DURATION}s per page, client and server on one machine "
-        f"({os.cpu_count()} CPUs, {cpu_model()})."
+        f"({os.cpu_count()} CPUs, {cpu_model()}). With more connections than workers, "
+        f"latency includes the wait for a free worker."
     )
     summary = "\n\n".join(
         [setup, table(rows), *(["Notes:\n" + "\n".join(f"- {n}" for n in notes)] if notes else [])]
