@@ -3,11 +3,11 @@ import signal
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.management.commands.run_scheduler import run_round
+from cms.management.commands.run_scheduler import current_jobs, run_round
 from cms.tests.processes import PYTHON, production_env, running, wait_for
 
 
@@ -60,3 +60,10 @@ def test_the_scheduler_process_stops_cleanly_on_sigterm(django_db_setup):
 
         assert process.wait(timeout=10) == 0, process.output()
         assert "Scheduler stopped" in process.output()
+
+
+def test_consent_enforcement_runs_after_scheduled_publishing_once_it_exists():
+    expected = ["publish_scheduled"]
+    if "enforce_consent" in get_commands():
+        expected.append("enforce_consent")
+    assert [name for name, _ in current_jobs()] == expected

@@ -5,7 +5,10 @@ import json
 import subprocess
 
 import pytest
+from django_tasks.base import Task
+from wagtail.tasks import delete_file_from_storage_task, update_reference_index_task
 
+from cms.email import send_email
 from cms.tests.processes import BASE_DIR, PYTHON, manage, production_env
 
 pytestmark = pytest.mark.slow
@@ -110,3 +113,10 @@ def test_dev_runs_tasks_at_once_and_prints_mail():
     assert shown["mailer"] == "django.core.mail.backends.console"
     assert shown["debug"] is True
     assert shown["ssl_redirect"] is False
+
+
+def test_wagtail_and_our_tasks_are_tasks_of_the_backport():
+    # Django 6's own django.tasks would enqueue elsewhere; both must use `django_tasks`,
+    # the package whose DatabaseBackend and db_worker production runs.
+    for task in (update_reference_index_task, delete_file_from_storage_task, send_email):
+        assert isinstance(task, Task)
