@@ -16,8 +16,6 @@ class Migration(migrations.Migration):
     initial = True
 
     # moderation's roles migration grants permissions on these models.
-    run_before = [("moderation", "0002_roles_and_workflows")]
-
     dependencies = [
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),

@@ -16,8 +16,6 @@ class Migration(migrations.Migration):
     initial = True
 
     # moderation 0002 grants the roles permissions on these models.
-    run_before = [("moderation", "0002_roles_and_workflows")]
-
     dependencies = [
         ('articles', '0001_initial'),
         ('consent', '0002_bookkeeping_and_verification'),
