@@ -17,6 +17,8 @@ from wagtail.contrib.typed_table_block.blocks import (
 )
 from wagtail.images.blocks import ImageBlock
 
+from stories.blocks import TestimonialBlock
+
 # Rich text features, per use: body text needs emphasis and links, never headings
 # (those come from section heading blocks, so the table of contents stays complete).
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
@@ -180,6 +182,8 @@ class ArticleBodyBlock(blocks.StreamBlock):
     sources = blocks.ListBlock(
         SourceBlock(), min_num=1, icon="list-ol", template="articles/blocks/sources.html"
     )
+    # Renders nothing unless the testimonial is live and its consent active now.
+    testimonial = TestimonialBlock()
 
     def clean(self, value):
         value = super().clean(value)

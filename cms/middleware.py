@@ -1,4 +1,5 @@
 from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.utils.cache import patch_cache_control
 
 # Wagtail's admin relies on inline styles and scripts; the public site does not.
 ADMIN_CSP = {
@@ -23,3 +24,20 @@ class SiteContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
         if request.path.startswith("/admin/") and not hasattr(response, "_csp_config"):
             response._csp_config = ADMIN_CSP
         return super().process_response(request, response)
+
+
+class NoSharedCacheMiddleware:
+    """Public pages may quote patients whose consent can end at any second: keep shared
+    caches (CDN, proxies) from storing any HTML page, and make browsers revalidate.
+    Responses that set their own Cache-Control (static files, feeds) keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and response.get("Content-Type", "").startswith(
+            "text/html"
+        ):
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+        return response

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("consent/", include("consent.urls")),
+    path("share-your-story/", include("submissions.urls")),
 ]
 
 # Wagtail images are public by design; private consent files live elsewhere

@@ -353,7 +353,8 @@ class Consent(models.Model):
         permissions = [("verify_consent", "Can verify a consent (check the signed evidence)")]
 
     def __str__(self):
-        return f"Consent #{self.pk} ({self.patient}, {self.get_status_display()})"
+        # No patient name: editors pick consents for content but never see who signed.
+        return f"Consent #{self.pk} ({self.get_status_display()}, until {self.expires_on})"
 
     # -- Derived status -------------------------------------------------------------
 

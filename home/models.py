@@ -47,4 +47,9 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "articles.ArticleIndexPage",
+        "stories.StoryIndexPage",
+        "stories.TestimonialIndexPage",
+    ]
     max_count = 1

@@ -87,6 +87,13 @@ class ArticleIndexPage(RoutablePageMixin, Page):
     def _subpage_urls(request, url):
         return {"subpage_url": url, "canonical_url": request.build_absolute_uri(url)}
 
+    @staticmethod
+    def visible_stories():
+        # stories depends on articles (its condition and treatment), hence the late import.
+        from stories.models import PatientStoryPage
+
+        return PatientStoryPage.objects.for_listing()
+
     @path("conditions/<slug:slug>/", name="condition")
     def condition_view(self, request, slug):
         condition = get_object_or_404(Condition, slug=slug)
@@ -95,6 +102,7 @@ class ArticleIndexPage(RoutablePageMixin, Page):
             "articles/condition_page.html",
             condition=condition,
             condition_articles=self.live_articles().filter(conditions=condition),
+            condition_stories=self.visible_stories().filter(condition=condition),
             **self._subpage_urls(request, self.condition_url(condition, request)),
         )
 
