@@ -95,7 +95,14 @@ class ModeratedMixin:
         return type(self).get_default_workflow() or super().get_workflow()
 
     def publish(self, revision, user=None, **kwargs):
-        refuse_unless_publishable(revision.as_object(), revision, user)
+        try:
+            refuse_unless_publishable(revision.as_object(), revision, user)
+        except PublishRefused:
+            if revision.approved_go_live_at:
+                # A refused scheduled go-live is dropped, not retried every minute.
+                revision.approved_go_live_at = None
+                revision.save(update_fields=["approved_go_live_at"])
+            raise
         return super().publish(revision, user=user, **kwargs)
 
     publish.alters_data = True
