@@ -1,0 +1,131 @@
+"""Turn a valid form into the records: the patient, a pending consent carrying the
+signature evidence, and a draft testimonial submitted to its workflow.
+
+All in one transaction; the emails are queued to go after it commits (cms.email), so a
+mail failure never loses a submission and a failed submission sends no mail.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.log_actions import log, registry
+
+from cms.email import queue_email
+from consent.models import CREATED, Consent, Patient
+from consent.notifications import CONSENT_OFFICERS, admin_url, group_emails, organisation_name
+from consent.tokens import withdrawal_url
+from home.models import OrganisationSettings
+from moderation.approvals import submit
+from stories.models import Testimonial
+from submissions.forms import CONSENT_YEARS
+from submissions.images import store_photo
+
+USER_AGENT_LENGTH = Consent._meta.get_field("signature_user_agent").max_length
+
+
+def client_ip(request):
+    """REMOTE_ADDR; behind our own proxy (SECURE_PROXY_SSL_HEADER set), the address that
+    proxy appended last to X-Forwarded-For: earlier entries are the client's to forge."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        address = forwarded or address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def expiry_from(today):
+    try:
+        return today.replace(year=today.year + CONSENT_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + CONSENT_YEARS, day=28)
+
+
+def create_submission(form, request):
+    data = form.cleaned_data
+    text = form.consent_text
+    now = timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        patient = Patient(legal_name=data["legal_name"], email=data["email"])
+        patient.full_clean()
+        patient.save()
+
+        consent = Consent(
+            patient=patient,
+            signed_by=Consent.SignedBy.PATIENT,
+            identifiers=list(data["identifiers"]),
+            channels=list(data["channels"]),
+            text=text,
+            text_sha256=text.sha256,
+            signed_at=now,
+            expires_on=expiry_from(today),
+            method=Consent.Method.ELECTRONIC,
+            signature_name=data["signature_name"],
+            signature_ip=client_ip(request),
+            signature_user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
+            obtained_by=None,
+            # The copy below goes to the patient with the submission (sent after commit,
+            # retried until it goes).
+            copy_given_at=now,
+            jurisdiction=OrganisationSettings.for_request(request).jurisdiction,
+        )
+        consent.full_clean()
+        consent.save()
+        if registry.action_exists(CREATED):
+            log(instance=consent, action=CREATED, user=None, data={"source": "website form"})
+
+        first_name, last_name = form.public_name()
+        testimonial = Testimonial(
+            # Editors only; no patient name in it.
+            title=f"Story shared on the website, {today:%d %B %Y} (consent #{consent.pk})",
+            quote=data["story"],
+            approved_text=data["story"],
+            approved_on=today,
+            consent=consent,
+            attribution_style=data["attribution_style"],
+            first_name=first_name,
+            last_name=last_name,
+            age=data.get("age"),
+            town=data.get("town", ""),
+            condition=data.get("condition"),
+            treatment=data.get("treatment"),
+            live=False,
+        )
+        if data.get("photo"):
+            testimonial.photo = store_photo(
+                data["photo"], f"Photo shared with a story (consent #{consent.pk})"
+            )
+        testimonial.full_clean()
+        testimonial.save()
+        state = submit(testimonial, submitter=None)
+
+        _queue_emails(consent, testimonial)
+    return consent, testimonial, state
+
+
+def _queue_emails(consent, testimonial):
+    organisation = organisation_name()
+    context = {
+        "consent": consent,
+        "testimonial": testimonial,
+        "organisation": organisation,
+        "withdrawal_url": withdrawal_url(consent),
+        "admin_url": admin_url(consent),
+    }
+    queue_email(
+        f"Your story and consent for {organisation}: your copy",
+        render_to_string("submissions/email/patient_copy.txt", context),
+        [consent.patient.email],
+    )
+    # Officers are told which consent to check, never the patient's identity by email.
+    queue_email(
+        f"A story was shared on the website: consent #{consent.pk} needs verifying",
+        render_to_string("submissions/email/officers.txt", context),
+        group_emails(CONSENT_OFFICERS),
+    )

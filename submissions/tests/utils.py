@@ -1,0 +1,37 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def image_upload(name="photo.png", size=(40, 30), image_format="PNG", mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size, "white").save(buffer, format=image_format)
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type.get(image_format, ""))
+
+
+def decompression_bomb(name="bomb.png"):
+    """A PNG of a few KB that declares 20,000 x 20,000 pixels (400 megapixels)."""
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
+
+
+def form_data(text, **overrides):
+    data = {
+        "legal_name": "Maria Garcia",
+        "email": "maria@example.org",
+        "story": "After three injections I can turn my head again.",
+        "attribution_style": "first_name_initial",
+        "age": "54",
+        "town": "",
+        "identifiers": ["first_name_initial", "age"],
+        "channels": ["website"],
+        "consent_text_version": str(text.version),
+        "agree": "on",
+        "signature_name": "maria garcia",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

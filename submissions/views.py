@@ -1,0 +1,51 @@
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consent.models import ConsentText
+from submissions import ratelimit
+from submissions.forms import CONSENT_YEARS, ShareStoryForm
+from submissions.services import client_ip, create_submission, expiry_from
+
+
+def _private(response):
+    # The form carries a CSRF token and the patient's own words: never in a shared cache.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share(request):
+    text = ConsentText.current()
+    if text is None:
+        return _private(render(request, "submissions/unavailable.html", status=503))
+    ip = client_ip(request)
+    if request.method == "POST":
+        if ratelimit.is_limited(ip):
+            return _private(render(request, "submissions/rate_limited.html", status=429))
+        ratelimit.hit("attempt", ip)
+        form = ShareStoryForm(request.POST, request.FILES, consent_text=text)
+        if form.is_spam:
+            # Pretend it worked, store nothing: a bot learns nothing from the answer.
+            ratelimit.hit("submitted", ip)
+            return redirect("submissions:thanks")
+        if form.is_valid():
+            create_submission(form, request)
+            ratelimit.hit("submitted", ip)
+            return redirect("submissions:thanks")
+    else:
+        form = ShareStoryForm(consent_text=text)
+    context = {
+        "form": form,
+        "consent_text": text,
+        "consent_years": CONSENT_YEARS,
+        "expires_on": expiry_from(timezone.localdate()),
+    }
+    return _private(render(request, "submissions/share.html", context))
+
+
+@require_GET
+def thanks(request):
+    return _private(render(request, "submissions/thanks.html"))
