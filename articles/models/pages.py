@@ -120,6 +120,32 @@ class ArticleIndexPage(RoutablePageMixin, Page):
             **self._subpage_urls(request, self.treatment_url(treatment, request)),
         )
 
+    def get_sitemap_urls(self, request=None):
+        """The index, then each condition and treatment route with a live article here
+        (the routes are not pages, so Wagtail's sitemap would not list them itself)."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if not urls or not base:
+            return urls
+        articles = TreatmentArticlePage.objects.child_of(self).live().public().values("pk")
+        conditions = Condition.objects.filter(articles__in=articles).distinct().order_by("slug")
+        treatments = list(
+            Treatment.objects.filter(articles__in=articles).distinct().order_by("slug")
+        )
+        # Prescription-only medicines have no page in the UK and EU (treatment_view 404s).
+        prescription = [t for t in treatments if t.prescription_only]
+        if prescription and prescription_only_problems(prescription[:1], self.get_site()):
+            treatments = [t for t in treatments if not t.prescription_only]
+        urls += [
+            {"location": base + self.subpage_path("condition", condition.slug)}
+            for condition in conditions
+        ]
+        urls += [
+            {"location": base + self.subpage_path("treatment", treatment.slug)}
+            for treatment in treatments
+        ]
+        return urls
+
 
 class TreatmentArticlePage(ModeratedMixin, Page):
     summary = models.TextField(
