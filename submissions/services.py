@@ -103,7 +103,13 @@ def create_submission(form, request):
             )
         testimonial.full_clean()
         testimonial.save()
-        state = submit(testimonial, submitter=None)
+        # No submitter: the patient has no account. Without a workflow (an admin
+        # removed it) the draft waits for the editors, still unpublishable.
+        if testimonial.get_workflow() is not None:
+            state = submit(testimonial, submitter=None)
+        else:
+            testimonial.save_revision()
+            state = None
 
         _queue_emails(consent, testimonial)
     return consent, testimonial, state
