@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from publicapi.api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("consent/", include("consent.urls")),
     path("share-your-story/", include("submissions.urls")),
+    path("search/", include("search.urls")),
+    path("feeds/", include("feeds.urls")),
+    path("api/v2/", api_router.urls),
 ]
 
 # Wagtail images are public by design; private consent files live elsewhere
