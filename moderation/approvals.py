@@ -27,9 +27,16 @@ def member_of(groups, exclude=()):
 
 
 def submit(obj, submitter):
-    """Save a revision as ``submitter`` and start the object's workflow."""
+    """Save a revision as ``submitter`` and submit it, as the admin's Submit button does:
+    start the workflow, or resubmit one that was sent back for changes."""
     obj.save_revision(user=submitter)
-    return obj.get_workflow().start(obj, submitter)
+    state = obj.current_workflow_state
+    if state is None:
+        return obj.get_workflow().start(obj, submitter)
+    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user=submitter)
+    state.refresh_from_db()
+    return state
 
 
 def approve_current_task(state, exclude=()):

@@ -1,6 +1,8 @@
+from django.apps import apps
 from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
 
 from moderation.models import FourEyesApprovalTask
 from moderation.publishing import PUBLISH_REFUSED, ModeratedMixin, log_refusal
@@ -28,11 +30,38 @@ def remove_publish_items(menu_items, obj):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
+def page_being_created(request):
+    """The (unsaved) page of the admin's create view, which gives its menu no page."""
+    match = request.resolver_match
+    if match is None or match.url_name != "add":
+        return None
+    model = apps.get_model(
+        match.kwargs["content_type_app_name"], match.kwargs["content_type_model_name"]
+    )
+    return model()
+
+
+class SubmitToTypeWorkflowMenuItem(SubmitForModerationMenuItem):
+    """On a new page, Wagtail names the parent's workflow; ours follow the page type."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page") or page_being_created(parent_context["request"])
+        if page is not None and not page.pk and (workflow := page.get_workflow()):
+            context["label"] = f"Submit to {workflow.name}"
+        return context
+
+
 @hooks.register("construct_page_action_menu")
 def hide_page_publish_button(menu_items, request, context):
-    page = context.get("page")
-    if page is None and (page_class := context.get("page_class")):
-        page = page_class()
+    page = context.get("page") or page_being_created(request)
+    if isinstance(page, ModeratedMixin) and not page.pk:
+        menu_items[:] = [
+            SubmitToTypeWorkflowMenuItem(order=item.order)
+            if item.name == "action-submit"
+            else item
+            for item in menu_items
+        ]
     remove_publish_items(menu_items, page)
 
 

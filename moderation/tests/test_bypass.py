@@ -164,3 +164,20 @@ class BypassTests(SiteTree, RoleUsers, TestCase):
         response = self.client.post(reverse("wagtailadmin_pages:unpublish", args=[story.pk]))
         self.assertEqual(response.status_code, 302)
         self.assert_not_live(story)
+
+
+class CreateMenuTests(SiteTree, RoleUsers, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_tree()
+        cls.make_users()
+
+    def test_a_new_story_offers_its_own_workflow_not_the_parents(self):
+        self.client.force_login(self.editor)
+        url = reverse(
+            "wagtailadmin_pages:add", args=["stories", "patientstorypage", self.index.pk]
+        )
+        response = self.client.get(url)
+        self.assertContains(response, "Submit to Patient content")
+        self.assertNotContains(response, "Submit to Site pages approval")
+        self.assertNotContains(response, 'name="action-publish"')
