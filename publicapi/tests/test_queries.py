@@ -1,0 +1,52 @@
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils.http import urlencode
+
+from articles.factories import ConditionFactory, TreatmentArticlePageFactory, TreatmentFactory
+from articles.tests.helpers import make_index
+from consent.models import Identifier
+from moderation.approvals import publish_through_workflow
+from stories.factories import SHOWN, ActiveConsentFactory
+from stories.tests.utils import SiteTree, live_story, live_testimonial
+
+MANY = 30
+
+
+class APIQueryBudgetTests(TestCase):
+    """Listing one item or thirty takes the same number of queries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        index = make_index()
+        condition = ConditionFactory()
+        treatment = TreatmentFactory()
+        identifiers = [*SHOWN, Identifier.TREATMENT]
+        for _ in range(MANY):
+            consent = ActiveConsentFactory(identifiers=identifiers)
+            live_story(SiteTree.index, condition=condition, treatment=treatment, consent=consent)
+            live_testimonial(condition=condition, treatment=treatment, consent=consent)
+            publish_through_workflow(
+                TreatmentArticlePageFactory(
+                    parent=index, conditions=[condition], treatments=[treatment]
+                )
+            )
+
+    def count_queries(self, path, **params):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"{path}?{urlencode(params)}")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(len(response.json()["items"]), params["limit"])
+        return len(queries)
+
+    def assert_flat(self, path, **params):
+        one = self.count_queries(path, limit=1, **params)
+        self.assertEqual(self.count_queries(path, limit=MANY, **params), one)
+        return one
+
+    def test_pages(self):
+        self.assertLessEqual(self.assert_flat("/api/v2/pages/"), 8)
+
+    def test_testimonials(self):
+        self.assertLessEqual(self.assert_flat("/api/v2/testimonials/"), 4)
