@@ -1,8 +1,12 @@
 from django.db import models
+from django.db.models import Exists, OuterRef
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+
+from stories.blocks import FeaturedTestimonialsBlock
 
 
 class Jurisdiction(models.TextChoices):
@@ -41,10 +45,77 @@ class OrganisationSettings(BaseSiteSetting):
         verbose_name = "organisation"
 
 
+class FeaturedStoryBlock(blocks.PageChooserBlock):
+    """A patient story an editor features. Every story in the stream is loaded in one
+    query, each marked ``visible_now`` (live, public, consent active now), so the
+    editor's choice survives in the admin while the public page shows only what may
+    be shown at this moment."""
+
+    def __init__(self, **kwargs):
+        super().__init__(page_type="stories.PatientStoryPage", **kwargs)
+
+    def _queryset(self):
+        from stories.models import PatientStoryPage
+
+        visible = PatientStoryPage.objects.visible().filter(pk=OuterRef("pk"))
+        return (
+            PatientStoryPage.objects.select_related("consent", "hero_image", "treatment")
+            .prefetch_related("hero_image__renditions")
+            .annotate(visible_now=Exists(visible))
+        )
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        return self._queryset().filter(pk=value).first()
+
+    def bulk_to_python(self, values):
+        objects = self._queryset().in_bulk([v for v in values if v is not None])
+        return [objects.get(pk) for pk in values]
+
+    @staticmethod
+    def is_visible(value):
+        return value is not None and getattr(value, "visible_now", False)
+
+    def render(self, value, context=None):
+        if not self.is_visible(value):
+            return ""
+        return super().render(value, context)
+
+    def get_api_representation(self, value, context=None):
+        return value.pk if self.is_visible(value) else None
+
+    class Meta:
+        icon = "doc-full"
+        label = "Patient story"
+        template = "home/blocks/featured_story.html"
+
+
+class FeaturedStoriesBlock(blocks.StreamBlock):
+    story = FeaturedStoryBlock()
+
+
 class HomePage(Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
+    featured_stories = StreamField(
+        FeaturedStoriesBlock(),
+        blank=True,
+        help_text="Patient stories shown on the home page, in this order. Each appears "
+        "only while its patient's consent is active.",
+    )
+    featured_testimonials = StreamField(
+        FeaturedTestimonialsBlock(),
+        blank=True,
+        help_text="Testimonials shown on the home page. Each appears only while its "
+        "patient's consent is active.",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("featured_stories"),
+        FieldPanel("featured_testimonials"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -53,3 +124,12 @@ class HomePage(Page):
         "stories.TestimonialIndexPage",
     ]
     max_count = 1
+
+    LATEST_ARTICLES = 3
+
+    def get_context(self, request, *args, **kwargs):
+        from home.sections import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_sections(self, request))
+        return context

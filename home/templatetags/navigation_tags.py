@@ -1,20 +1,16 @@
 from django import template
-from wagtail.models import Site
+
+from home import navigation
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Live top-level pages marked "show in menus", fetched once per request."""
+    """The main menu's titles and URLs (cached per site; see home.navigation)."""
     request = context.get("request")
     if request is None:
         return []
     if not hasattr(request, "_main_menu"):
-        site = Site.find_for_request(request)
-        request._main_menu = (
-            list(site.root_page.get_children().live().public().in_menu().specific())
-            if site
-            else []
-        )
+        request._main_menu = navigation.main_menu(request)
     return request._main_menu

@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app seeds its own demo content; accounts come first because demo content
-# goes live the only way anything does: through its moderation workflow.
-DEMO_MODULES = ["moderation.demo", "home.demo", "articles.demo", "consent.demo", "stories.demo"]
+# goes live the only way anything does: through its moderation workflow. The home page
+# comes last: it features the stories and testimonials the others create.
+DEMO_MODULES = ["moderation.demo", "articles.demo", "consent.demo", "stories.demo", "home.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+"""The main menu: the site's live, public top-level pages marked "show in menus".
+
+Built once per site and kept in Django's cache for a minute; any publish, unpublish,
+move, save or delete of a page drops it, so a change shows on the next request. Only
+titles and URLs are cached: top-level pages are indexes, never patient content."""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+TIMEOUT = 60
+KEY = "home:main-menu"  # one entry holding every site's menu, so one delete clears all
+
+
+def main_menu(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    menus = cache.get(KEY) or {}
+    if site.pk not in menus:
+        pages = site.root_page.get_children().live().public().in_menu()
+        menus[site.pk] = [
+            {"pk": page.pk, "title": page.title, "url": page.get_url(request)} for page in pages
+        ]
+        cache.set(KEY, menus, TIMEOUT)
+    return menus[site.pk]
+
+
+def clear(**kwargs):
+    cache.delete(KEY)
+
+
+def clear_on_page_change(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        clear()
+
+
+def connect():
+    page_published.connect(clear, dispatch_uid="home.navigation.published")
+    page_unpublished.connect(clear, dispatch_uid="home.navigation.unpublished")
+    post_page_move.connect(clear, dispatch_uid="home.navigation.moved")
+    post_save.connect(clear_on_page_change, dispatch_uid="home.navigation.saved")
+    post_delete.connect(clear_on_page_change, dispatch_uid="home.navigation.deleted")

@@ -1,0 +1,56 @@
+"""What the home page shows besides its own fields: the featured patient content that
+may be shown now, the latest articles, and the ways in by condition and treatment.
+
+Every section costs a fixed number of queries, however many items editors feature or
+the site holds (tested in home/tests/test_home_page.py)."""
+
+from django.urls import NoReverseMatch, reverse
+
+
+def home_sections(home, request):
+    from articles.models import ArticleIndexPage, Condition, Treatment, TreatmentArticlePage
+    from articles.rules import prescription_only_problems
+    from stories.models import StoryIndexPage
+
+    articles = TreatmentArticlePage.objects.live().public()
+    article_index = ArticleIndexPage.objects.child_of(home).live().public().first()
+    conditions, treatments = [], []
+    if article_index is not None:
+        # Only topics with a live article: their pages would otherwise be empty.
+        here = articles.child_of(article_index).values("pk")
+        conditions = list(Condition.objects.filter(articles__in=here).distinct())
+        treatments = list(Treatment.objects.filter(articles__in=here).distinct())
+        prescription = [t for t in treatments if t.prescription_only]
+        if prescription and prescription_only_problems(prescription[:1], home.get_site()):
+            # No page about a prescription-only medicine in the UK or EU (treatment_view).
+            treatments = [t for t in treatments if not t.prescription_only]
+        for condition in conditions:
+            condition.page_url = article_index.condition_url(condition, request)
+        for treatment in treatments:
+            treatment.page_url = article_index.treatment_url(treatment, request)
+
+    return {
+        # The blocks hide what is not visible now; the lists below leave it out entirely
+        # so that a section whose items are all hidden is not rendered at all.
+        "featured_stories": [
+            block.value for block in home.featured_stories if block.block.is_visible(block.value)
+        ],
+        "featured_testimonials": [
+            block.value
+            for block in home.featured_testimonials
+            if block.block.is_visible(block.value)
+        ],
+        "latest_articles": list(articles.order_by("-first_published_at")[: home.LATEST_ARTICLES]),
+        "article_index": article_index,
+        "story_index": StoryIndexPage.objects.child_of(home).live().public().first(),
+        "browse_conditions": conditions,
+        "browse_treatments": treatments,
+        "share_url": share_url(),
+    }
+
+
+def share_url():
+    try:
+        return reverse("submissions:share")
+    except NoReverseMatch:
+        return "/share-your-story/"

@@ -1,0 +1,156 @@
+"""The home page: featured patient content shown only while its consent is active, the
+latest articles, ways in by condition and treatment, social tags, the cached main menu,
+and a query count that does not grow with what is featured."""
+
+import re
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from articles.factories import (
+    ArticleIndexPageFactory,
+    ConditionFactory,
+    TreatmentArticlePageFactory,
+    TreatmentFactory,
+)
+from home.models import HomePage
+from moderation.approvals import publish_through_workflow
+from stories.factories import StoryIndexPageFactory
+from stories.tests.utils import expired_yesterday, live_story, live_testimonial
+
+
+def queries_for(client, url="/"):
+    client.get(url)  # warm up: renditions, site root paths, the menu cache
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(captured), response
+
+
+class HomePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = HomePage.objects.get()
+        cls.stories = StoryIndexPageFactory(parent=cls.home, show_in_menus=True)
+        cls.articles = ArticleIndexPageFactory(parent=cls.home, show_in_menus=True)
+        cls.conditions = [ConditionFactory() for _ in range(4)]
+        cls.treatments = [TreatmentFactory() for _ in range(4)]
+        cls.article_pages = [
+            publish_through_workflow(
+                TreatmentArticlePageFactory(
+                    parent=cls.articles,
+                    title=f"Article {n}",
+                    conditions=[cls.conditions[n]],
+                    treatments=[cls.treatments[n]],
+                )
+            )
+            for n in range(4)
+        ]
+        cls.story_pages = [live_story(cls.stories, title=f"Story {n}") for n in range(4)]
+        cls.testimonials = [live_testimonial(title=f"T{n}") for n in range(4)]
+        cls.hidden_story = live_story(cls.stories, title="Story whose consent ended")
+        expired_yesterday(cls.hidden_story.consent)
+        cls.hidden_testimonial = live_testimonial(quote="Words no longer covered.")
+        expired_yesterday(cls.hidden_testimonial.consent)
+
+    def setUp(self):
+        cache.clear()
+
+    def feature(self, stories=(), testimonials=()):
+        home = self.home.get_latest_revision_as_object()
+        home.featured_stories = [("story", s) for s in stories]
+        home.featured_testimonials = [("testimonial", t) for t in testimonials]
+        publish_through_workflow(home)
+
+    def test_featured_content_is_shown_only_while_its_consent_is_active(self):
+        self.feature(
+            [self.story_pages[0], self.hidden_story],
+            [self.testimonials[0], self.hidden_testimonial],
+        )
+        response = self.client.get("/")
+        self.assertContains(response, "Story 0")
+        self.assertContains(response, self.testimonials[0].quote)
+        self.assertNotContains(response, "Story whose consent ended")
+        self.assertNotContains(response, "Words no longer covered.")
+        # Beside every patient's words: the allowed attribution and that experiences vary.
+        self.assertContains(response, "Individual experiences vary.", count=2)
+        self.assertContains(response, self.story_pages[0].attribution())
+
+    def test_a_section_whose_items_are_all_hidden_is_left_out(self):
+        self.feature([self.hidden_story], [self.hidden_testimonial])
+        response = self.client.get("/")
+        self.assertNotContains(response, 'id="featured-stories-heading"')
+        self.assertNotContains(response, 'id="featured-testimonials-heading"')
+
+    def test_latest_articles_and_ways_in_by_condition_and_treatment(self):
+        response = self.client.get("/")
+        for article in self.article_pages[1:]:
+            self.assertContains(response, f'href="{article.url}"')
+        self.assertNotContains(response, f'href="{self.article_pages[0].url}"')  # only 3
+        for condition in self.conditions:
+            self.assertContains(response, f'href="/articles/conditions/{condition.slug}/"')
+        for treatment in self.treatments:
+            self.assertContains(response, f'href="/articles/treatments/{treatment.slug}/"')
+        self.assertContains(response, f'href="{self.stories.url}"')
+        self.assertContains(response, 'href="/share-your-story/"')
+
+    def test_the_query_count_does_not_grow_with_what_is_featured_or_published(self):
+        self.feature(self.story_pages[:1], self.testimonials[:1])
+        one, response = queries_for(self.client)
+        self.assertContains(response, "Individual experiences vary.", count=2)
+        self.feature(self.story_pages, self.testimonials)
+        many, response = queries_for(self.client)
+        self.assertContains(response, "Individual experiences vary.", count=8)
+        self.assertEqual(one, many)
+
+    def test_headings_do_not_skip_a_level(self):
+        self.feature(self.story_pages[:2], self.testimonials[:2])
+        html = self.client.get("/").content.decode()
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+        self.assertEqual(levels[0], 1)
+        for before, after in zip(levels, levels[1:], strict=False):
+            self.assertLessEqual(after, before + 1, levels)
+
+    def test_open_graph_and_twitter_tags_without_an_image(self):
+        response = self.client.get("/")
+        self.assertContains(response, '<meta property="og:type" content="website">')
+        self.assertContains(response, f'<meta property="og:title" content="{self.home.title}">')
+        self.assertContains(response, '<meta property="og:url" content="http://localhost/">')
+        self.assertContains(response, '<meta property="og:site_name"')
+        self.assertContains(response, '<meta name="twitter:card" content="summary">')
+        self.assertContains(response, '<link rel="canonical" href="http://localhost/">')
+        self.assertNotContains(response, "og:image")
+
+
+class MainMenuTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = HomePage.objects.get()
+        cls.stories = StoryIndexPageFactory(parent=cls.home, show_in_menus=True)
+
+    def setUp(self):
+        cache.clear()
+
+    def test_the_menu_is_cached_and_refreshed_when_a_page_is_published(self):
+        self.client.get("/")
+        with CaptureQueriesContext(connection) as cached:
+            response = self.client.get("/")
+        self.assertContains(response, f'<li><a href="{self.stories.url}">')
+        menu_queries = [
+            q for q in cached.captured_queries if "show_in_menus" in q["sql"].partition("WHERE")[2]
+        ]
+        self.assertEqual(menu_queries, [])
+
+        articles = ArticleIndexPageFactory(parent=self.home, show_in_menus=True, live=False)
+        articles.save_revision().publish()
+        self.assertContains(self.client.get("/"), f'<li><a href="{articles.url}">Articles</a>')
+
+        Page.objects.get(pk=articles.pk).unpublish()
+        self.assertNotContains(self.client.get("/"), f'href="{articles.url}"')
+
+    def test_the_current_page_is_marked_in_the_menu(self):
+        response = self.client.get(self.stories.url)
+        self.assertContains(response, f'<li><a href="{self.stories.url}" aria-current="page">')
