@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.html import strip_tags
@@ -62,14 +65,79 @@ class StoryIndexPage(Page):
     subpage_types = ["stories.PatientStoryPage"]
     max_count = 1
 
+    STORIES_PER_PAGE = 12
+    FILTERS = ("condition", "treatment")
+
     def stories(self):
         return (
-            PatientStoryPage.objects.child_of(self).for_listing().order_by("-first_published_at")
+            PatientStoryPage.objects.child_of(self)
+            .for_listing()
+            .order_by("-first_published_at", "-pk")
         )
 
+    def filter_options(self):
+        """The conditions and treatments of the stories visible here now, for the filters
+        (a topic with no visible story would only lead to an empty page)."""
+        from articles.models import Condition, Treatment
+
+        here = PatientStoryPage.objects.child_of(self).visible().values("pk")
+        return {
+            "condition": list(Condition.objects.filter(patientstorypages__in=here).distinct()),
+            "treatment": list(Treatment.objects.filter(patientstorypages__in=here).distinct()),
+        }
+
     def get_context(self, request, *args, **kwargs):
+        """The visible stories, filtered by ``?condition=<slug>&treatment=<slug>`` and
+        paginated (``&page=<n>``): a fixed number of queries whatever the number of
+        stories (stories/tests/test_listing.py)."""
         context = super().get_context(request, *args, **kwargs)
-        context["stories"] = self.stories()
+        options = self.filter_options()
+        stories = self.stories()
+        chosen, unknown = {}, []
+        for name in self.FILTERS:
+            slug = request.GET.get(name, "").strip()[:120]
+            if not slug:
+                continue
+            match = next((o for o in options[name] if o.slug == slug), None)
+            if match is None:
+                # Unknown, or no visible story about it: the result is empty, said plainly.
+                unknown.append(slug)
+            chosen[name] = slug
+            stories = stories.filter(**{f"{name}__slug": slug})
+
+        paginator = Paginator(stories, self.STORIES_PER_PAGE)
+        # get_page: a page number that is not a number gives the first page, one past
+        # the end the last, so an old link never fails.
+        page = paginator.get_page(request.GET.get("page"))
+        base_url = self.get_url(request) or ""
+
+        def url_for(number):
+            query = dict(chosen, **({"page": number} if number > 1 else {}))
+            return base_url + ("?" + urlencode(query) if query else "")
+
+        page_links = [
+            {"number": n, "url": url_for(n), "current": n == page.number}
+            if isinstance(n, int)
+            else {"ellipsis": True}
+            for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ]
+        full_url = self.get_full_url(request) or ""
+        context.update(
+            stories=page.object_list,
+            stories_page=page,
+            paginator=paginator,
+            page_links=page_links if paginator.num_pages > 1 else [],
+            previous_url=url_for(page.previous_page_number()) if page.has_previous() else "",
+            next_url=url_for(page.next_page_number()) if page.has_next() else "",
+            filter_options=options,
+            chosen=chosen,
+            chosen_names=[
+                next((o.name for o in options[name] if o.slug == slug), slug)
+                for name, slug in chosen.items()
+            ],
+            unknown_filters=unknown,
+            canonical_url=full_url + url_for(page.number).removeprefix(base_url),
+        )
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -1,0 +1,201 @@
+"""The public story listing: filters by condition and treatment, stable paginated URLs,
+what each card must say beside a patient's words, and a query count that does not grow
+with the number of stories."""
+
+import re
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from wagtail_factories import ImageFactory
+
+from articles.factories import ConditionFactory, TreatmentFactory
+from consent.models import Channel, Identifier, MaterialConnection
+from stories.factories import SHOWN, ActiveConsentFactory
+from stories.tests.utils import SiteTree, expired_yesterday, live_story
+
+# Every listing page costs this many queries, whether it shows 1 story or 12 of many.
+LISTING_QUERIES = 14
+# Publishing goes through the workflow only (moderation.approvals): 200 stories took
+# about 80 s to set up, 60 about 25 s. 60 fill five pages, enough to show no growth.
+MANY = 60
+
+COVERS = [*SHOWN, Identifier.TREATMENT, Identifier.PHOTO]
+
+
+def queries_for(client, url):
+    client.get(url)  # warm up: renditions, site root paths
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(captured), response
+
+
+def make_stories(index, count, **kwargs):
+    consent = ActiveConsentFactory(identifiers=COVERS)
+    return [live_story(index, consent=consent, **kwargs) for _ in range(count)]
+
+
+class ManyStoriesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        cls.index = SiteTree.index
+        cls.dystonia = ConditionFactory(name="Cervical dystonia", slug="cervical-dystonia")
+        cls.toxin = TreatmentFactory(name="Botulinum toxin", slug="botulinum-toxin")
+        photo = ImageFactory()
+        make_stories(
+            cls.index, MANY, condition=cls.dystonia, treatment=cls.toxin, hero_image=photo
+        )
+
+    def test_the_query_count_does_not_grow_with_the_number_of_stories(self):
+        for url in [
+            self.index.url,
+            self.index.url + "?page=5",
+            self.index.url + "?condition=cervical-dystonia&page=2",
+            self.index.url + "?condition=cervical-dystonia&treatment=botulinum-toxin",
+        ]:
+            with self.subTest(url=url):
+                count, response = queries_for(self.client, url)
+                self.assertEqual(count, LISTING_QUERIES)
+                self.assertContains(response, "story-card__title", count=12)
+
+    def test_pages_have_stable_urls_that_keep_the_filters(self):
+        url = self.index.url + "?condition=cervical-dystonia&page=2"
+        response = self.client.get(url)
+        self.assertContains(
+            response, f"Showing 13 to 24 of {MANY} stories about Cervical dystonia."
+        )
+        self.assertContains(
+            response, 'href="/stories/?condition=cervical-dystonia&amp;page=2" aria-current="page"'
+        )
+        self.assertContains(response, 'href="/stories/?condition=cervical-dystonia" rel="prev"')
+        self.assertContains(
+            response, 'href="/stories/?condition=cervical-dystonia&amp;page=3" rel="next"'
+        )
+        self.assertContains(
+            response,
+            '<link rel="canonical" href="http://localhost/stories/?condition=cervical-dystonia&amp;page=2">',
+        )
+        self.assertContains(response, '<option value="cervical-dystonia" selected>')
+
+    def test_a_page_number_out_of_range_or_not_a_number_gives_the_last_or_first_page(self):
+        last = self.client.get(self.index.url + "?page=999")
+        self.assertEqual(last.status_code, 200)
+        self.assertContains(last, f"of {MANY} stories")
+        self.assertContains(last, 'href="/stories/?page=5" aria-current="page"')
+        first = self.client.get(self.index.url + "?page=abc")
+        self.assertContains(first, 'href="/stories/" aria-current="page"')
+
+    def test_cards_use_responsive_images_with_formats_and_dimensions(self):
+        response = self.client.get(self.index.url)
+        html = response.content.decode()
+        self.assertIn('type="image/avif"', html)
+        self.assertIn('type="image/webp"', html)
+        img = re.search(r'<img [^>]*class="story-card__image"[^>]*>', html).group(0)
+        for attribute in ('alt=""', "width=", "height=", "srcset=", "sizes="):
+            self.assertIn(attribute, img)
+
+
+class OneStoryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        cls.index = SiteTree.index
+        cls.dystonia = ConditionFactory(name="Cervical dystonia", slug="cervical-dystonia")
+        cls.toxin = TreatmentFactory(name="Botulinum toxin", slug="botulinum-toxin")
+        consent = ActiveConsentFactory(
+            identifiers=COVERS, material_connection=MaterialConnection.FREE_CARE
+        )
+        cls.story = live_story(
+            cls.index,
+            consent=consent,
+            condition=cls.dystonia,
+            treatment=cls.toxin,
+            hero_image=ImageFactory(),
+            first_name="Maria",
+            last_name="Garcia",
+            age=54,
+            title="Turning my head again",
+        )
+        # Another condition whose only story's consent has since expired.
+        cls.spasm = ConditionFactory(name="Hemifacial spasm", slug="hemifacial-spasm")
+        cls.hidden = live_story(
+            cls.index,
+            consent=ActiveConsentFactory(identifiers=COVERS),
+            condition=cls.spasm,
+            title="A story no longer covered",
+        )
+        expired_yesterday(cls.hidden.consent)
+
+    def test_one_story_costs_the_same_as_a_page_of_many(self):
+        count, response = queries_for(self.client, self.index.url)
+        self.assertContains(response, "story-card__title", count=1)
+        self.assertEqual(count, LISTING_QUERIES)
+
+    def test_a_card_shows_the_attribution_the_disclosure_and_that_experiences_vary(self):
+        response = self.client.get(self.index.url)
+        self.assertContains(response, "Maria G., 54")
+        self.assertContains(response, f"{MaterialConnection.FREE_CARE.label}.")
+        self.assertContains(response, "Individual experiences vary.")
+        self.assertContains(response, "1 story.")
+        self.assertNotContains(response, "★")
+
+    def test_a_story_whose_consent_ended_is_neither_listed_nor_offered_as_a_filter(self):
+        response = self.client.get(self.index.url)
+        self.assertNotContains(response, "A story no longer covered")
+        self.assertNotContains(response, "Hemifacial spasm")
+        response = self.client.get(self.index.url + "?condition=hemifacial-spasm")
+        self.assertContains(response, "No stories match hemifacial-spasm.")
+        self.assertNotContains(response, "story-card__title")
+
+    def test_filters_narrow_the_list_and_an_empty_result_says_so_plainly(self):
+        response = self.client.get(self.index.url + "?treatment=botulinum-toxin")
+        self.assertContains(response, "1 story about Botulinum toxin.")
+        other = TreatmentFactory(name="Physiotherapy", slug="physiotherapy")
+        response = self.client.get(self.index.url + f"?treatment={other.slug}")
+        self.assertContains(response, "No stories match physiotherapy.")
+        self.assertContains(response, f'<a href="{self.index.url}">Show all stories</a>')
+
+    def test_an_unknown_or_hostile_filter_value_does_not_fail(self):
+        response = self.client.get(self.index.url + "?condition=<script>x</script>&page=-1")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "No stories match &lt;script&gt;x&lt;/script&gt;.")
+        self.assertNotContains(response, "<script>x</script>")
+
+    def test_the_filter_form_is_labelled_and_works_without_javascript(self):
+        response = self.client.get(self.index.url)
+        self.assertContains(response, 'method="get"')
+        self.assertContains(response, '<label for="filter-condition">Condition</label>')
+        self.assertContains(response, '<label for="filter-treatment">Treatment</label>')
+        self.assertContains(response, '<button type="submit">Show stories</button>')
+        self.assertContains(response, 'role="status"')
+        # No pagination for a single page.
+        self.assertNotContains(response, 'class="pagination"')
+
+    def test_headings_do_not_skip_a_level(self):
+        html = self.client.get(self.index.url).content.decode()
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+        self.assertEqual(levels[0], 1)
+        for before, after in zip(levels, levels[1:], strict=False):
+            self.assertLessEqual(after, before + 1, levels)
+
+    def test_a_story_page_has_social_tags_and_a_photo_only_if_covered_for_social_media(self):
+        response = self.client.get(self.story.url)
+        self.assertContains(response, '<meta property="og:type" content="article">')
+        self.assertContains(response, '<meta property="og:title" content="Turning my head again">')
+        self.assertContains(response, f'<meta property="og:url" content="{self.story.full_url}">')
+        self.assertContains(response, '<meta name="twitter:card" content="summary">')
+        self.assertNotContains(response, "og:image")
+
+        consent = self.story.consent
+        consent.channels = [Channel.WEBSITE, Channel.SOCIAL_MEDIA]
+        type(consent).objects.filter(pk=consent.pk).update(channels=consent.channels)
+        response = self.client.get(self.story.url)
+        self.assertContains(response, '<meta property="og:image" content="http')
+        self.assertContains(response, '<meta name="twitter:card" content="summary_large_image">')
+
+        type(consent).objects.filter(pk=consent.pk).update(identifiers=SHOWN)
+        response = self.client.get(self.story.url)
+        # Served only while visible: without photo consent the page itself is gone.
+        self.assertEqual(response.status_code, 404)
