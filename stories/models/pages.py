@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -210,6 +211,12 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
         return super().get_indexed_objects().filter(consent__ended_at__isnull=True)
 
     # -- What is shown ----------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        # A story's hero shows the patient: it is content, never decoration.
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": "Describe what the hero image shows."})
 
     def shown_identifiers(self):
         shown = super().shown_identifiers()

@@ -170,3 +170,13 @@ class DisclosureTests(TestCase):
         annotated = models.Testimonial.objects.with_consent_status().get(pk=testimonial.pk)
         self.assertEqual(annotated.consent_status, Consent.objects.get().status)
         self.assertEqual(annotated.consent_status, "expired")
+
+
+class HeroImageAltTests(TestCase):
+    def test_a_story_hero_needs_alt_text(self):
+        story = PatientStoryPage(
+            title="t", slug="t", first_name="Maria", last_name="G", hero_image_id=1
+        )
+        with self.assertRaises(ValidationError) as raised:
+            story.clean()
+        self.assertIn("hero_image_alt", raised.exception.message_dict)
