@@ -39,7 +39,7 @@ def errors(*blocks):
     return ""
 
 
-class BlockRenderingTests(SimpleTestCase):
+class BlockRenderingTests(TestCase):  # image blocks bulk-fetch images
     def test_section_heading_gets_an_anchor_from_its_heading_or_its_own(self):
         self.assertHTMLEqual(
             render("section_heading", {"heading": "Side effects", "anchor": ""}),
