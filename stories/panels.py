@@ -1,7 +1,7 @@
 """Read-only panels beside the fields an editor changes: the consent's status and scope,
 and a diff of the patient's words against what they approved (FTC 16 CFR 255.1)."""
 
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 
 from stories.models.patient_content import text_diff
 
@@ -50,3 +50,28 @@ class ConsentStatusPanel(ReadOnlyPanel):
             context["problems"] = obj.consent_problems() if obj.consent_id else []
             context["shown"] = obj.shown_identifiers()
             return context
+
+
+def patient_content_panels():
+    """The editor's panels shared by stories and testimonials: the patient's approval of
+    their words, the consent with its live status, attribution, condition and treatment."""
+    return [
+        MultiFieldPanel(
+            [FieldPanel("approved_text"), FieldPanel("approved_on"), ApprovedTextDiffPanel()],
+            heading="Patient approval",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent"),
+                ConsentStatusPanel(),
+                FieldPanel("attribution_style"),
+                FieldPanel("first_name"),
+                FieldPanel("last_name"),
+                FieldPanel("age"),
+                FieldPanel("town"),
+            ],
+            heading="Consent and attribution",
+        ),
+        FieldPanel("condition"),
+        FieldPanel("treatment"),
+    ]

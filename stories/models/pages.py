@@ -23,7 +23,7 @@ from stories.models.patient_content import (
     search_visible,
     visible_q,
 )
-from stories.panels import ApprovedTextDiffPanel, ConsentStatusPanel
+from stories.panels import patient_content_panels
 
 
 class StoryQuerySet(PageQuerySet):
@@ -171,24 +171,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
             [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Hero image"
         ),
         FieldPanel("body"),
-        MultiFieldPanel(
-            [FieldPanel("approved_text"), FieldPanel("approved_on"), ApprovedTextDiffPanel()],
-            heading="Patient approval",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("consent"),
-                ConsentStatusPanel(),
-                FieldPanel("attribution_style"),
-                FieldPanel("first_name"),
-                FieldPanel("last_name"),
-                FieldPanel("age"),
-                FieldPanel("town"),
-            ],
-            heading="Consent and attribution",
-        ),
-        FieldPanel("condition"),
-        FieldPanel("treatment"),
+        *patient_content_panels(),
         InlinePanel("related_articles", label="Related articles"),
     ]
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import FieldPanel, PublishingPanel
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -21,7 +21,7 @@ from stories.models.patient_content import (
     search_visible,
     visible_q,
 )
-from stories.panels import ApprovedTextDiffPanel, ConsentStatusPanel
+from stories.panels import patient_content_panels
 
 
 class TestimonialQuerySet(models.QuerySet):
@@ -79,24 +79,7 @@ class Testimonial(
     panels = [
         FieldPanel("title"),
         FieldPanel("quote"),
-        MultiFieldPanel(
-            [FieldPanel("approved_text"), FieldPanel("approved_on"), ApprovedTextDiffPanel()],
-            heading="Patient approval",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("consent"),
-                ConsentStatusPanel(),
-                FieldPanel("attribution_style"),
-                FieldPanel("first_name"),
-                FieldPanel("last_name"),
-                FieldPanel("age"),
-                FieldPanel("town"),
-            ],
-            heading="Consent and attribution",
-        ),
-        FieldPanel("condition"),
-        FieldPanel("treatment"),
+        *patient_content_panels(),
         FieldPanel("photo"),
         PublishingPanel(),
     ]
