@@ -79,6 +79,7 @@ class PatientStoryPageFactory(wagtail_factories.PageFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     age = 54
+    hero_image_alt = "The patient in the clinic garden, turning to look at the camera"
 
     class Meta:
         model = PatientStoryPage
