@@ -201,6 +201,22 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
         if self.hero_image_id and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe what the hero image shows."})
 
+    def structured_data(self):
+        """schema.org JSON-LD for the story: a web page about the condition. Never
+        Review or AggregateRating markup (self-serving reviews, FTC 16 CFR 465)."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.full_url,
+        }
+        if self.first_published_at:
+            data["datePublished"] = self.first_published_at.date().isoformat()
+        if self.condition_id and Identifier.CONDITION in self.shown_identifiers():
+            data["about"] = {"@type": "MedicalCondition", "name": self.condition.name}
+        return data
+
     def shown_identifiers(self):
         shown = super().shown_identifiers()
         block_types = {block.block_type for block in self.body}

@@ -1,3 +1,5 @@
+import json
+
 from django.test import TestCase
 
 from consent.models import Identifier, MaterialConnection
@@ -35,6 +37,18 @@ class StoryPageTests(TestCase):
         content = response.content.decode().lower()
         self.assertNotIn("aggregaterating", content)
         self.assertNotIn("ratingvalue", content)
+
+    def test_json_ld_describes_the_page_without_review_markup(self):
+        html = self.client.get(self.story.url).content.decode()
+        start = html.index('<script type="application/ld+json">') + len(
+            '<script type="application/ld+json">'
+        )
+        data = json.loads(html[start : html.index("</script>", start)])
+        self.assertEqual(data["@type"], "WebPage")
+        self.assertEqual(data["name"], "Turning my head again")
+        self.assertEqual(data["url"], self.story.full_url)
+        self.assertNotIn("review", json.dumps(data).lower())
+        self.assertNotIn("about", data, "the condition isn't shown, so it isn't named")
 
     def test_shared_caches_may_not_keep_it(self):
         response = self.client.get(self.story.url)
