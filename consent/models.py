@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.log_actions import log
@@ -187,9 +188,6 @@ class MaterialConnection(models.TextChoices):
 
 
 class ConsentQuerySet(models.QuerySet):
-    def superseded_q(self):
-        return Exists(Consent.objects.filter(supersedes=OuterRef("pk"), verified_at__isnull=False))
-
     def active(self, at=None):
         """Consents in effect at ``at`` (now by default), as a queryset for public filters."""
         return self.filter(active_q(at=at))
@@ -222,25 +220,30 @@ def active_q(prefix="", at=None):
     ) & ~Q(Exists(superseding))
 
 
-def status_q(status, at=None):
-    """A Q matching consents whose derived status (see ``Consent.status_at``) is ``status``."""
+def status_expression(prefix="", at=None):
+    """The derived status (``Consent.status_at``) as one SQL expression: filters and
+    listings read it for every row in the same query."""
     today = timezone.localdate(at or timezone.now())
     superseded = Exists(
-        Consent.objects.filter(supersedes=OuterRef("pk"), verified_at__isnull=False)
+        Consent.objects.filter(
+            supersedes=OuterRef(f"{prefix}pk" if prefix else "pk"), verified_at__isnull=False
+        )
     )
-    withdrawn = Q(withdrawn_at__isnull=False)
-    if status == Status.WITHDRAWN:
-        return withdrawn
-    if status == Status.SUPERSEDED:
-        return ~withdrawn & Q(superseded)
-    live = ~withdrawn & ~Q(superseded)
-    if status == Status.PENDING:
-        return live & Q(verified_at__isnull=True)
-    if status == Status.EXPIRED:
-        return live & Q(verified_at__isnull=False, expires_on__lte=today)
-    if status == Status.ACTIVE:
-        return active_q(at=at)
-    raise ValueError(f"Unknown consent status: {status!r}")
+    return Case(
+        When(**{f"{prefix}withdrawn_at__isnull": False}, then=Value(Status.WITHDRAWN.value)),
+        When(superseded, then=Value(Status.SUPERSEDED.value)),
+        When(**{f"{prefix}verified_at__isnull": True}, then=Value(Status.PENDING.value)),
+        When(**{f"{prefix}expires_on__lte": today}, then=Value(Status.EXPIRED.value)),
+        default=Value(Status.ACTIVE.value),
+        output_field=models.CharField(),
+    )
+
+
+def status_q(status, at=None):
+    """A Q matching consents whose derived status is ``status``."""
+    if status not in Status.values:
+        raise ValueError(f"Unknown consent status: {status!r}")
+    return Q(Exact(status_expression(at=at), Value(status)))
 
 
 def _require_perms(user, *perms):

@@ -10,10 +10,15 @@ import difflib
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.utils import timezone
+from django.db.models import Q
 
-from consent.models import Channel, Consent, Identifier, MaterialConnection, Status, active_q
+from consent.models import (
+    Channel,
+    Identifier,
+    MaterialConnection,
+    active_q,
+    status_expression,
+)
 
 # FTC 16 CFR 255.2: a testimonial implies typical results unless told otherwise.
 EXPERIENCES_VARY = "Individual experiences vary."
@@ -33,21 +38,9 @@ STYLE_IDENTIFIER = {
 }
 
 
-def consent_status_expression(prefix="consent__", at=None):
-    """The consent's derived status as a SQL expression, so listings show it for every
-    row in one query (mirrors ``Consent.status_at``)."""
-    today = timezone.localdate(at or timezone.now())
-    superseded = Exists(
-        Consent.objects.filter(supersedes=OuterRef(f"{prefix}pk"), verified_at__isnull=False)
-    )
-    return Case(
-        When(**{f"{prefix}withdrawn_at__isnull": False}, then=Value(Status.WITHDRAWN.value)),
-        When(superseded, then=Value(Status.SUPERSEDED.value)),
-        When(**{f"{prefix}verified_at__isnull": True}, then=Value(Status.PENDING.value)),
-        When(**{f"{prefix}expires_on__lte": today}, then=Value(Status.EXPIRED.value)),
-        default=Value(Status.ACTIVE.value),
-        output_field=models.CharField(),
-    )
+def consent_status_expression(at=None):
+    """Each row's consent status, for the admin listings (one query for all rows)."""
+    return status_expression("consent__", at=at)
 
 
 def visible_q(at=None):
