@@ -21,6 +21,6 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --
     && mkdir -p var/media var/private \
     && chown -R app:app var
 
-USER app
+USER 10001
 EXPOSE 8000
 CMD ["gunicorn", "cms.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

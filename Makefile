@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy demo-data migrate worker scheduler browser-test bench clean
+.PHONY: help run test lint format check-deploy demo-data migrate worker scheduler browser-test bench clean lock upgrade
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,16 @@ scheduler: $(BIN)/.installed ## Run the every-minute jobs (scheduled publishing,
 
 bench: $(BIN)/.installed ## Benchmark public pages: gunicorn, production settings, PostgreSQL (bench/README.md)
 	$(BIN)/python bench/run.py
+
+PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --annotation-style=line
+
+lock: $(BIN)/.installed ## Pin requirements*.txt from requirements*.in after editing the .in files
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+upgrade: $(BIN)/.installed ## Upgrade every pinned package to its newest allowed version
+	$(PIP_COMPILE) --upgrade -o requirements.txt requirements.in
+	$(PIP_COMPILE) --upgrade -o requirements-dev.txt requirements-dev.in
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var artifacts

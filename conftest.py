@@ -99,7 +99,7 @@ def demo_content(live_server):
     from django.core.management import call_command
     from wagtail.models import Site, Workflow
 
-    from moderation import roles
+    from core import roles
 
     missing = [
         what

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Site
 
-from articles.models import ArticleIndexPage, Condition, Reviewer, Treatment, TreatmentArticlePage
-from moderation.approvals import publish_through_workflow
+from articles.models import ArticleIndexPage, TreatmentArticlePage
+from moderation.testing import publish_through_workflow
+from taxonomy.models import Condition, Reviewer, Treatment
 
 ACCESSED = "2025-03-03"
 

@@ -3,47 +3,10 @@ import datetime
 import factory
 import wagtail_factories
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
-from articles.models import ArticleIndexPage, Condition, Reviewer, Treatment, TreatmentArticlePage
+from articles.models import ArticleIndexPage, TreatmentArticlePage
 from articles.rules import next_review_after
-
-
-class ConditionFactory(DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"Condition {n}")
-    slug = factory.Sequence(lambda n: f"condition-{n}")
-    summary = factory.Faker("sentence", nb_words=16)
-    symptoms = "Neck pain\nHead tilting"
-
-    class Meta:
-        model = Condition
-
-
-class TreatmentFactory(DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"Treatment {n}")
-    slug = factory.Sequence(lambda n: f"treatment-{n}")
-    how_it_works = "<p>It relaxes overactive muscles.</p>"
-    prescription_only = False
-
-    class Meta:
-        model = Treatment
-
-    class Params:
-        prescription = factory.Trait(
-            prescription_only=True,
-            brand_names="Relaxafen",
-            safety_information="<h3>Boxed warning</h3><p>Effects may spread from the "
-            "injection site and cause swallowing and breathing problems.</p>",
-        )
-
-
-class ReviewerFactory(DjangoModelFactory):
-    name = factory.Faker("name")
-    credentials = "MD"
-    specialty = "Neurology"
-
-    class Meta:
-        model = Reviewer
+from taxonomy.factories import ReviewerFactory
 
 
 class ArticleIndexPageFactory(wagtail_factories.PageFactory):
@@ -80,7 +43,7 @@ def body(sections=1, sources=1):
 
 class TreatmentArticlePageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Treatment article {n}")
-    live = False  # live only through moderation (moderation.approvals)
+    live = False  # live only through moderation (moderation.testing)
     slug = factory.Sequence(lambda n: f"treatment-article-{n}")
     summary = factory.Faker("sentence", nb_words=20)
     body = factory.LazyFunction(body)

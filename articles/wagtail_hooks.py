@@ -1,12 +1,8 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.snippets.models import register_snippet
 
 from articles.admin_views import OverdueReviewsPanel, OverdueReviewsReportView
-from articles.viewsets import ArticleTaxonomyViewSetGroup
-
-register_snippet(ArticleTaxonomyViewSetGroup)
 
 
 @hooks.register("register_admin_urls")

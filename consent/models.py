@@ -13,15 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.log_actions import log
 
+from consent import rules
+from consent.rules import Channel, Identifier, Status
 from consent.signals import consent_ended
 from consent.validators import validate_signed_form
-from home.models import Jurisdiction
+from core.models import Jurisdiction
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ VERIFIED = "consent.verified"
 SUPERSEDED = "consent.superseded"
 WITHDRAWN = "consent.withdrawn"
 EXPIRED = "consent.expired"
-CONTENT_TAKEN_DOWN = "consent.content_taken_down"
+CONTENT_TAKEN_DOWN = "consent.content_taken_down"  # no longer written; older entries show
 FORM_DOWNLOADED = "consent.form_downloaded"
 REMINDER_SENT = "consent.reminder_sent"
 
@@ -48,34 +48,6 @@ class PrivateStorage(FileSystemStorage):
 
 def private_storage():
     return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-class Identifier(models.TextChoices):
-    FULL_NAME = "full_name", "Full name"
-    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial"
-    INITIALS = "initials", "Initials only"
-    AGE = "age", "Age"
-    TOWN = "town", "Town"
-    PHOTO = "photo", "Photo or face"
-    VOICE_VIDEO = "voice_video", "Voice or video"
-    CONDITION = "condition", "Condition"
-    TREATMENT = "treatment", "Treatment"
-
-
-class Channel(models.TextChoices):
-    WEBSITE = "website", "Website"
-    SOCIAL_MEDIA = "social_media", "Social media"
-    EMAIL = "email", "Email"
-    PRINT = "print", "Print"
-    PAID_ADVERTISING = "paid_advertising", "Paid advertising"
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", "Pending verification"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SUPERSEDED = "superseded", "Superseded"
 
 
 class Patient(models.Model):
@@ -189,61 +161,19 @@ class MaterialConnection(models.TextChoices):
 
 class ConsentQuerySet(models.QuerySet):
     def active(self, at=None):
-        """Consents in effect at ``at`` (now by default), as a queryset for public filters."""
-        return self.filter(active_q(at=at))
+        """Consents in effect at ``at`` (now by default)."""
+        return self.filter(rules.active_q(at=at))
 
     def with_status(self, status, at=None):
         """Consents whose derived status is ``status`` at ``at``: the admin filter."""
-        return self.filter(status_q(status, at=at))
+        return self.filter(rules.status_q(status, at=at))
 
     def needing_end(self, at=None):
         """Consents that have ended (withdrawn, superseded, expired) but whose end has not
         been processed yet: ``consent_ended`` has not gone out for them."""
         return self.filter(ended_at__isnull=True).exclude(
-            status_q(Status.ACTIVE, at=at) | status_q(Status.PENDING, at=at)
+            rules.status_q(Status.ACTIVE, at=at) | rules.status_q(Status.PENDING, at=at)
         )
-
-
-def active_q(prefix="", at=None):
-    """A Q for "the consent at ``prefix`` is active now": usable from content querysets,
-    e.g. ``Testimonial.objects.filter(active_q("consent__"))``."""
-    today = timezone.localdate(at or timezone.now())
-    superseding = Consent.objects.filter(
-        supersedes=OuterRef(f"{prefix}pk" if prefix else "pk"), verified_at__isnull=False
-    )
-    return Q(
-        **{
-            f"{prefix}verified_at__isnull": False,
-            f"{prefix}withdrawn_at__isnull": True,
-            f"{prefix}expires_on__gt": today,
-        }
-    ) & ~Q(Exists(superseding))
-
-
-def status_expression(prefix="", at=None):
-    """The derived status (``Consent.status_at``) as one SQL expression: filters and
-    listings read it for every row in the same query."""
-    today = timezone.localdate(at or timezone.now())
-    superseded = Exists(
-        Consent.objects.filter(
-            supersedes=OuterRef(f"{prefix}pk" if prefix else "pk"), verified_at__isnull=False
-        )
-    )
-    return Case(
-        When(**{f"{prefix}withdrawn_at__isnull": False}, then=Value(Status.WITHDRAWN.value)),
-        When(superseded, then=Value(Status.SUPERSEDED.value)),
-        When(**{f"{prefix}verified_at__isnull": True}, then=Value(Status.PENDING.value)),
-        When(**{f"{prefix}expires_on__lte": today}, then=Value(Status.EXPIRED.value)),
-        default=Value(Status.ACTIVE.value),
-        output_field=models.CharField(),
-    )
-
-
-def status_q(status, at=None):
-    """A Q matching consents whose derived status is ``status``."""
-    if status not in Status.values:
-        raise ValueError(f"Unknown consent status: {status!r}")
-    return Q(Exact(status_expression(at=at), Value(status)))
 
 
 def _require_perms(user, *perms):
@@ -340,12 +270,10 @@ class Consent(models.Model):
     )
 
     # Bookkeeping: when the end of this consent was processed (``consent_ended`` sent,
-    # exactly once), what was taken down as a result, and the expiry reminders sent.
+    # exactly once) and the expiry reminders sent. What was taken down as a result is
+    # recorded by the receivers (``stories.Takedown``, reached as ``consent.takedowns``).
     ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_reason = models.CharField(max_length=20, blank=True, editable=False)
-    taken_down = models.JSONField(
-        default=list, blank=True, editable=False, help_text="What was taken down, and when."
-    )
     reminded_30_days_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_7_days_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -362,15 +290,7 @@ class Consent(models.Model):
     # -- Derived status -------------------------------------------------------------
 
     def status_at(self, at=None):
-        if self.withdrawn_at:
-            return Status.WITHDRAWN
-        if self.is_superseded:
-            return Status.SUPERSEDED
-        if not self.verified_at:
-            return Status.PENDING
-        if self.expires_on <= timezone.localdate(at or timezone.now()):
-            return Status.EXPIRED
-        return Status.ACTIVE
+        return rules.status_of(self, at)
 
     @property
     def status(self):
@@ -399,20 +319,8 @@ class Consent(models.Model):
         return self.status_at(at) == Status.ACTIVE
 
     def problems_for(self, identifiers, channel=Channel.WEBSITE, at=None):
-        """Why this consent does not let ``identifiers`` appear on ``channel`` now.
-
-        Each reason names what is missing, for the editor and the audit log.
-        """
-        status = self.status_at(at)
-        if status != Status.ACTIVE:
-            return [f"The patient's consent is {Status(status).label.lower()}, not active."]
-        problems = []
-        if channel not in self.channels:
-            problems.append(f"The consent does not cover the channel: {Channel(channel).label}.")
-        missing = [Identifier(i).label for i in identifiers if i not in self.identifiers]
-        if missing:
-            problems.append("The consent does not cover: " + ", ".join(missing) + ".")
-        return problems
+        """Why this consent does not let ``identifiers`` appear on ``channel`` at ``at``."""
+        return rules.problems(self, identifiers, channel, at)
 
     # -- Integrity ------------------------------------------------------------------
 
@@ -426,7 +334,6 @@ class Consent(models.Model):
             "copy_given_at",
             "ended_at",
             "ended_reason",
-            "taken_down",
             "reminded_30_days_at",
             "reminded_7_days_at",
         }
@@ -546,7 +453,9 @@ class Consent(models.Model):
                 )
             consent.verified_by = user
             consent.verified_at = at
-            if consent.patient.email and not consent.copy_given_at:
+            # One copy per consent: a patient who signed online got theirs then.
+            send_copy = bool(consent.patient.email) and not consent.copy_given_at
+            if send_copy:
                 consent.copy_given_at = at  # the receipt below is the patient's copy
             consent.full_clean()
             consent.save()
@@ -554,7 +463,8 @@ class Consent(models.Model):
             old = consent.supersedes
             if old is not None:
                 log(instance=old, action=SUPERSEDED, user=user, data={"by": consent.pk})
-            notifications.send_receipt(consent)
+            if send_copy:
+                notifications.send_receipt(consent)
         self.refresh_from_db()
         self.__dict__.pop("is_superseded", None)
         if old is not None:
@@ -624,24 +534,6 @@ class Consent(models.Model):
         return True
 
     process_end.alters_data = True
-
-    def record_takedown(self, items, user=None, at=None):
-        """For receivers of ``consent_ended``: record and log what was taken down, when."""
-        at = at or timezone.now()
-        names = [_item_name(item) for item in items]
-        if not names:
-            return
-        with transaction.atomic():
-            consent = Consent.objects.select_for_update().get(pk=self.pk)
-            consent.taken_down = [
-                *consent.taken_down,
-                *({"item": name, "at": at.isoformat()} for name in names),
-            ]
-            consent.save(update_fields=["taken_down"])
-            log(instance=consent, action=CONTENT_TAKEN_DOWN, user=user, data={"items": names})
-        self.taken_down = consent.taken_down
-
-    record_takedown.alters_data = True
 
 
 def _item_name(item):

@@ -1,4 +1,4 @@
-"""Emails about consents. All go through ``cms.email.queue_email``: sent after commit, in
+"""Emails about consents. All go through ``core.email.queue_email``: sent after commit, in
 the background, with retries, so no consent event ever fails because mail is down.
 
 Editors are never sent a patient's identity or contact data: their emails name the
@@ -6,35 +6,16 @@ consent by number and the content it covers.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from cms.email import queue_email
-
-CONSENT_OFFICERS = "Consent officers"
-EDITORS = "Editors"
-
-
-def group_emails(*group_names):
-    """Active members' addresses of the named groups; a missing group is simply empty."""
-    users = (
-        get_user_model()
-        .objects.filter(groups__name__in=group_names, is_active=True)
-        .exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
+from core.email import queue_email
+from core.models import OrganisationSettings
+from core.roles import CONSENT_OFFICERS, EDITORS, member_emails
 
 
 def organisation_name():
-    from wagtail.models import Site
-
-    from home.models import OrganisationSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return OrganisationSettings._meta.get_field("name").default
-    return OrganisationSettings.for_site(site).name
+    return OrganisationSettings.for_site_or_default().name
 
 
 def admin_url(consent):
@@ -81,7 +62,7 @@ def withdrawal_recorded(consent):
     _send(
         "withdrawal_officers",
         f"Consent #{consent.pk} was withdrawn",
-        group_emails(CONSENT_OFFICERS),
+        member_emails(CONSENT_OFFICERS),
         context,
     )
 
@@ -92,7 +73,7 @@ def consent_expired(consent):
     _send(
         "expired_officers",
         f"Consent #{consent.pk} has expired",
-        group_emails(CONSENT_OFFICERS),
+        member_emails(CONSENT_OFFICERS),
         context,
     )
 
@@ -101,6 +82,6 @@ def expiry_reminder(consent, days):
     _send(
         "reminder",
         f"Consent #{consent.pk} expires in {days} days ({consent.expires_on:%d %B %Y})",
-        group_emails(EDITORS, CONSENT_OFFICERS),
+        member_emails(EDITORS, CONSENT_OFFICERS),
         _context(consent, days=days),
     )

@@ -187,17 +187,26 @@ class ConsentInspectView(generic.InspectView):
         )
 
     def get_taken_down_display_value(self):
-        if not self.object.taken_down:
+        # The takedown records are kept by the app that took the content down; they reach
+        # the consent through its reverse relation, so this app imports none of them.
+        takedowns = self.object.takedowns.all()
+        if not takedowns:
             return "Nothing."
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", "<li>{} ({})</li>", ((e["item"], e["at"]) for e in self.object.taken_down)
+                "",
+                "<li>{} ({}, {})</li>",
+                ((t.title, t.reason, f"{t.taken_down_at:%d %b %Y %H:%M}") for t in takedowns),
             ),
         )
 
     def get_field_label(self, field_name, field):
-        labels = {"status": "Status", "linked_content": "Linked content"}
+        labels = {
+            "status": "Status",
+            "linked_content": "Linked content",
+            "taken_down": "What was taken down",
+        }
         return labels.get(field_name) or super().get_field_label(field_name, field)
 
     @cached_property

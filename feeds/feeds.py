@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import TreatmentArticlePage
-from stories.caching import no_shared_cache
+from core.http import no_shared_cache
 from stories.models import PatientStoryPage
 
 ITEMS = 20

@@ -6,8 +6,9 @@ features exist; without them it features nothing."""
 
 from wagtail.models import Site
 
-from home.models import HomePage, OrganisationSettings
-from moderation.approvals import WorkflowNotApproved, publish_through_workflow
+from core.models import OrganisationSettings
+from home.models import HomePage
+from moderation.testing import WorkflowNotApproved, publish_through_workflow
 
 INTRO = (
     "<p>Real experiences from our patients, shared with their consent, and clear "

@@ -4,13 +4,14 @@ may be shown now, the latest articles, and the ways in by condition and treatmen
 Every section costs a fixed number of queries, however many items editors feature or
 the site holds (tested in home/tests/test_home_page.py)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 def home_sections(home, request):
-    from articles.models import ArticleIndexPage, Condition, Treatment, TreatmentArticlePage
-    from articles.rules import prescription_only_problems
+    from articles.models import ArticleIndexPage, TreatmentArticlePage
     from stories.models import StoryIndexPage
+    from taxonomy.models import Condition, Treatment
+    from taxonomy.rules import prescription_only_problems
 
     articles = TreatmentArticlePage.objects.live().public()
     article_index = ArticleIndexPage.objects.child_of(home).live().public().first()
@@ -45,12 +46,5 @@ def home_sections(home, request):
         "story_index": StoryIndexPage.objects.child_of(home).live().public().first(),
         "browse_conditions": conditions,
         "browse_treatments": treatments,
-        "share_url": share_url(),
+        "share_url": reverse("submissions:share"),
     }
-
-
-def share_url():
-    try:
-        return reverse("submissions:share")
-    except NoReverseMatch:
-        return "/share-your-story/"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from moderation import roles
+from core import roles
 
 # Demo accounts for every role. Their password is printed only in development.
 DEMO_PASSWORD = "clinic-demo-2026"  # noqa: S105 (dev-only demo accounts)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from cms.email import queue_email
+from core.email import queue_email
 
 
 def email_submitter(workflow_state, subject, template, reasons):

@@ -18,7 +18,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from articles.models import TreatmentArticlePage
-from stories.caching import no_shared_cache
+from core.http import no_shared_cache
 from stories.models import EXPERIENCES_VARY, PatientStoryPage, Testimonial
 
 

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from articles.models import TreatmentArticlePage
-from stories.caching import no_shared_cache
+from core.http import no_shared_cache
 from stories.models import PatientStoryPage, Testimonial
 
 RESULTS_PER_PAGE = 10

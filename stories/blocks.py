@@ -46,7 +46,7 @@ class TestimonialBlock(SnippetChooserBlock):
         if value is None:
             return False
         visible = getattr(value, "visible_now", None)
-        return value.is_visible_now() if visible is None else visible
+        return value.may_show() if visible is None else visible
 
     def render(self, value, context=None):
         if not self.is_visible(value):

@@ -9,9 +9,8 @@ is left as a draft, to show what the site refuses.
 from django.utils import timezone
 from wagtail.models import Site
 
-from articles.models import Condition, Treatment
 from consent.models import Consent
-from moderation.approvals import WorkflowNotApproved, publish_through_workflow
+from moderation.testing import WorkflowNotApproved, publish_through_workflow
 from stories.models import (
     AttributionStyle,
     PatientStoryPage,
@@ -19,6 +18,7 @@ from stories.models import (
     Testimonial,
     TestimonialIndexPage,
 )
+from taxonomy.models import Condition, Treatment
 
 MARIA, JAMES, AISHA = "Maria Gonzalez", "James Whitfield", "Aisha Rahman"
 

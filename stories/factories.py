@@ -26,7 +26,7 @@ class ActiveConsentFactory(ConsentFactory):
 
 
 class TestimonialFactory(DjangoModelFactory):
-    """A draft: testimonials go live only through their workflow (moderation.approvals)."""
+    """A draft: testimonials go live only through their workflow (moderation.testing)."""
 
     title = factory.Sequence(lambda n: f"Testimonial {n}")
     quote = factory.Faker("paragraph", nb_sentences=2)

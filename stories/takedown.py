@@ -4,13 +4,13 @@ resting on it is taken down at once, inside the transaction that ended the conse
 For each item: the workflow in progress is cancelled and any scheduled go-live dropped;
 live content is unpublished with Wagtail's own action (logged, with our reason beside
 it), removed from the search index, purged from the front-end cache together with the
-pages that list or embed it, and recorded as a ``Takedown``. Editors, consent officers
-and the patient are emailed once the transaction commits.
+pages that list or embed it, and recorded as a ``Takedown`` (the consent record's "what
+was taken down as a result, when"). Editors and consent officers are emailed once the
+transaction commits.
 """
 
 import logging
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -22,15 +22,14 @@ from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex, WorkflowState
 from wagtail.search import index
 
-from cms.email import queue_email
+from core.email import queue_email
+from core.roles import CONSENT_OFFICERS, EDITORS, member_emails
 from stories.models import PatientStoryPage, StoryIndexPage, Takedown, TestimonialIndexPage
 from stories.models.testimonials import Testimonial
 
 logger = logging.getLogger(__name__)
 
 TAKEN_DOWN = "stories.taken_down"
-EDITORS = "Editors"
-CONSENT_OFFICERS = "Consent officers"
 
 REASONS = {
     "withdrawn": "the patient withdrew their consent",
@@ -76,7 +75,6 @@ def take_down_for_consent(sender, consent, reason, user=None, **kwargs):
         )
         for obj in taken_down
     )
-    consent.record_takedown(taken_down, user=user, at=now)
     purge(taken_down)
     notify(consent, reason, taken_down)
 
@@ -131,21 +129,15 @@ def purge(items):
 
 
 def notify(consent, reason, items):
+    """Tell the staff. The patient hears of the event once, from the consent app (the
+    withdrawal or expiry email lists what rested on the consent)."""
     context = {
         "consent": consent,
         "reason": REASONS.get(reason, reason),
         "titles": sorted(str(obj.title) for obj in items),
     }
-    staff = get_user_model().objects.filter(
-        is_active=True, groups__name__in=[EDITORS, CONSENT_OFFICERS]
-    )
     queue_email(
         f"Patient content taken down: consent #{consent.pk}",
         render_to_string("stories/email/taken_down_staff.txt", context),
-        sorted(set(staff.exclude(email="").values_list("email", flat=True))),
-    )
-    queue_email(
-        "Your story is no longer on our website",
-        render_to_string("stories/email/taken_down_patient.txt", context),
-        [consent.patient.email],
+        member_emails(EDITORS, CONSENT_OFFICERS),
     )

@@ -11,10 +11,8 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consent.models import Status
+from core.roles import COMPLIANCE_APPROVERS, CONSENT_OFFICERS
 from stories.models import PatientStoryPage, Takedown, Testimonial
-
-CONSENT_OFFICERS = "Consent officers"
-COMPLIANCE_APPROVERS = "Compliance approvers"
 
 
 class ConsentStatusColumn(StatusTagColumn):

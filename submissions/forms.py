@@ -8,11 +8,11 @@ the story would show (DOMAIN.md: anything not ticked may not appear).
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles.models import Condition, Treatment
 from consent.models import Channel, Identifier
 from stories.models import AttributionStyle
 from stories.models.patient_content import STYLE_IDENTIFIER
 from submissions.images import MAX_PHOTO_PIXELS, MAX_PHOTO_SIZE, validate_photo
+from taxonomy.models import Condition, Treatment
 
 MAX_STORY_LENGTH = 5000
 MAX_NAME_LENGTH = 200

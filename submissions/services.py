@@ -1,7 +1,7 @@
 """Turn a valid form into the records: the patient, a pending consent carrying the
 signature evidence, and a draft testimonial submitted to its workflow.
 
-All in one transaction; the emails are queued to go after it commits (cms.email), so a
+All in one transaction; the emails are queued to go after it commits (core.email), so a
 mail failure never loses a submission and a failed submission sends no mail.
 """
 
@@ -11,14 +11,15 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from wagtail.log_actions import log, registry
+from wagtail.log_actions import log
 
-from cms.email import queue_email
 from consent.models import CREATED, Consent, Patient
-from consent.notifications import CONSENT_OFFICERS, admin_url, group_emails, organisation_name
+from consent.notifications import admin_url, organisation_name
 from consent.tokens import withdrawal_url
-from home.models import OrganisationSettings
-from moderation.approvals import submit
+from core.email import queue_email
+from core.models import OrganisationSettings
+from core.roles import CONSENT_OFFICERS, member_emails
+from moderation.services import submit_for_moderation
 from stories.models import Testimonial
 from submissions.forms import CONSENT_YEARS
 from submissions.images import store_photo
@@ -77,8 +78,7 @@ def create_submission(form, request):
         )
         consent.full_clean()
         consent.save()
-        if registry.action_exists(CREATED):
-            log(instance=consent, action=CREATED, user=None, data={"source": "website form"})
+        log(instance=consent, action=CREATED, user=None, data={"source": "website form"})
 
         first_name, last_name = form.public_name()
         testimonial = Testimonial(
@@ -105,11 +105,7 @@ def create_submission(form, request):
         testimonial.save()
         # No submitter: the patient has no account. Without a workflow (an admin
         # removed it) the draft waits for the editors, still unpublishable.
-        if testimonial.get_workflow() is not None:
-            state = submit(testimonial, submitter=None)
-        else:
-            testimonial.save_revision()
-            state = None
+        state = submit_for_moderation(testimonial, user=None)
 
         _queue_emails(consent, testimonial)
     return consent, testimonial, state
@@ -133,5 +129,5 @@ def _queue_emails(consent, testimonial):
     queue_email(
         f"A story was shared on the website: consent #{consent.pk} needs verifying",
         render_to_string("submissions/email/officers.txt", context),
-        group_emails(CONSENT_OFFICERS),
+        member_emails(CONSENT_OFFICERS),
     )

@@ -21,9 +21,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from articles.blocks import INLINE_FEATURES, ArticleBodyBlock
-from articles.models.taxonomy import Condition, Reviewer, Treatment
-from articles.rules import names_in_text, next_review_after, prescription_only_problems
+from articles.rules import next_review_after
 from moderation.publishing import ModeratedMixin
+from taxonomy.models import Condition, Reviewer, Treatment
+from taxonomy.rules import names_in_text, prescription_only_problems
 
 WORDS_PER_MINUTE = 200
 

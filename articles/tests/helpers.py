@@ -4,7 +4,7 @@ import re
 from wagtail.models import Site
 
 from articles.factories import ArticleIndexPageFactory
-from home.models import OrganisationSettings
+from core.models import OrganisationSettings
 
 
 def default_site():

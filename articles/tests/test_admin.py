@@ -1,15 +1,17 @@
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import rich_text
 
-from articles.factories import ConditionFactory, TreatmentArticlePageFactory
-from articles.models import ArticleIndexPage, Condition, Reviewer, Treatment, TreatmentArticlePage
+from articles.factories import TreatmentArticlePageFactory
+from articles.models import ArticleIndexPage, TreatmentArticlePage
 from articles.tests.helpers import make_index
+from core.factories import SuperuserFactory
 from home.models import HomePage
+from taxonomy.factories import ConditionFactory
+from taxonomy.models import Condition, Reviewer, Treatment
 
 TODAY = timezone.localdate()
 
@@ -36,7 +38,7 @@ class AdminTests(WagtailPageTestCase):
         cls.current = TreatmentArticlePageFactory(
             parent=cls.index, title="Current article", conditions=[condition]
         )
-        cls.admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw")
+        cls.admin = SuperuserFactory(username="admin")
 
     def setUp(self):
         self.client.force_login(self.admin)
@@ -67,11 +69,11 @@ class AdminTests(WagtailPageTestCase):
     def test_taxonomy_and_reviewers_are_snippets_with_admin_listings(self):
         for model in (Condition, Treatment, Reviewer):
             with self.subTest(model=model.__name__):
-                url = reverse(f"wagtailsnippets_articles_{model._meta.model_name}:list")
+                url = reverse(f"wagtailsnippets_taxonomy_{model._meta.model_name}:list")
                 self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_admin_refuses_a_prescription_treatment_without_safety_information(self):
-        url = reverse("wagtailsnippets_articles_treatment:add")
+        url = reverse("wagtailsnippets_taxonomy_treatment:add")
         response = self.client.post(
             url,
             {

@@ -1,9 +1,10 @@
 from django.test import TestCase
 
 from articles import demo
-from articles.models import Condition, Reviewer, Treatment, TreatmentArticlePage
+from articles.models import TreatmentArticlePage
 from home import demo as home_demo
 from moderation import demo as moderation_demo
+from taxonomy.models import Condition, Reviewer, Treatment
 
 
 class DemoTests(TestCase):

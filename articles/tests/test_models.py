@@ -1,26 +1,22 @@
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from articles.factories import (
-    ConditionFactory,
-    ReviewerFactory,
-    TreatmentArticlePageFactory,
-    TreatmentFactory,
-    body,
-)
-from articles.models import Treatment, TreatmentArticlePage
-from articles.rules import add_months, names_in_text, prescription_only_problems
+from articles.factories import TreatmentArticlePageFactory, body
+from articles.models import TreatmentArticlePage
+from articles.rules import add_months
 from articles.tests.helpers import default_site, make_index, set_jurisdiction
-from home.models import Jurisdiction
-from moderation.approvals import WorkflowNotApproved, publish_through_workflow
+from core.factories import SuperuserFactory, UserFactory
+from core.models import Jurisdiction
+from core.roles import CLINICAL_REVIEWERS
 from moderation.publishing import PUBLISH_REFUSED, PublishRefused
-from moderation.roles import CLINICAL_REVIEWERS
+from moderation.testing import WorkflowNotApproved, publish_through_workflow
+from taxonomy.factories import ConditionFactory, ReviewerFactory, TreatmentFactory
+from taxonomy.models import Treatment
+from taxonomy.rules import names_in_text, prescription_only_problems
 
 TODAY = timezone.localdate()
 
@@ -190,14 +186,13 @@ class PublishingTests(TestCase):
             last_reviewed=TODAY - datetime.timedelta(days=500),
             next_review_due=TODAY - datetime.timedelta(days=1),
         )
-        admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+        admin = SuperuserFactory(username="root")
         with self.assertRaises(PublishRefused) as raised:
             article.save_revision(user=admin).publish(user=admin)
         self.assertIn("The clinical review was due on", " ".join(raised.exception.reasons))
 
     def test_a_clinical_reviewers_approval_re_reviews_an_overdue_article(self):
-        clinician = get_user_model().objects.create_user("clinician", "c@example.org")
-        clinician.groups.add(Group.objects.get(name=CLINICAL_REVIEWERS))
+        clinician = UserFactory(username="clinician", roles=[CLINICAL_REVIEWERS])
         reviewer = ReviewerFactory(user=clinician)
         article = self.article(
             last_reviewed=TODAY - datetime.timedelta(days=500),

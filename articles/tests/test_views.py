@@ -3,16 +3,12 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail_factories import ImageFactory
 
-from articles.factories import (
-    ConditionFactory,
-    TreatmentArticlePageFactory,
-    TreatmentFactory,
-    body,
-)
+from articles.factories import TreatmentArticlePageFactory, body
 from articles.models import TreatmentArticlePage
 from articles.tests.helpers import json_ld, make_index, set_jurisdiction
-from home.models import Jurisdiction
-from moderation.approvals import publish_through_workflow
+from core.models import Jurisdiction
+from moderation.testing import publish_through_workflow
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
 def live_article(index, **kwargs):

@@ -3,8 +3,8 @@ from django.core import mail
 from django.test import override_settings
 from django_tasks import TaskResultStatus
 
-from cms.email import queue_email, send_email
 from cms.tests.processes import free_port
+from core.email import queue_email, send_email
 
 
 @pytest.mark.django_db

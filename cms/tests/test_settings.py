@@ -8,8 +8,8 @@ import pytest
 from django_tasks.base import Task
 from wagtail.tasks import delete_file_from_storage_task, update_reference_index_task
 
-from cms.email import send_email
 from cms.tests.processes import BASE_DIR, PYTHON, manage, production_env
+from core.email import send_email
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from django_tasks.backends.database.models import DBTaskResult
 from wagtail.models import Page, ReferenceIndex
 from wagtail.tasks import update_reference_index_task
 
-from cms.email import send_email
 from cms.tests.processes import PYTHON, free_port, production_env, running, wait_for
+from core.email import send_email
 from home.models import HomePage
 
 pytestmark = [
@@ -99,7 +99,7 @@ def test_a_failed_send_is_retried_later_not_lost():
 
     assert status(first) == TaskResultStatus.SUCCEEDED
     retry = DBTaskResult.objects.exclude(id=first.id).get()
-    assert retry.task_path == "cms.email.send_email"
+    assert retry.task_path == "core.email.send_email"
     assert retry.status == TaskResultStatus.READY
     assert retry.args_kwargs == {
         "args": ["Your consent copy", "Attached.", ["patient@example.org"]],

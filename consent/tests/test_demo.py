@@ -1,14 +1,14 @@
-from django.contrib.auth import get_user_model
 from django.test import TestCase
 
 from consent import demo
 from consent.models import Consent, Status
-from consent.tests.utils import OFFICER_PERMISSIONS, group_with, make_user
+from core.factories import UserFactory
+from core.roles import CONSENT_OFFICERS
 
 
 class DemoTest(TestCase):
     def test_demo_consents_cover_each_status_and_loading_twice_changes_nothing(self):
-        make_user(get_user_model(), "officer", group_with("Consent officers", OFFICER_PERMISSIONS))
+        UserFactory(username="officer", roles=[CONSENT_OFFICERS])
         lines = demo.load()
         self.assertEqual(demo.load(), lines)
         self.assertEqual(Consent.objects.count(), 5)

@@ -4,12 +4,13 @@ import xml.etree.ElementTree as ET
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.factories import ConditionFactory, TreatmentArticlePageFactory
+from articles.factories import TreatmentArticlePageFactory
 from articles.tests.helpers import make_index
 from consent.models import Consent
-from moderation.approvals import publish_through_workflow
+from moderation.testing import publish_through_workflow
 from stories.models import PatientStoryPage
 from stories.tests.utils import SiteTree, expire_today, live_story
+from taxonomy.factories import ConditionFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -1,12 +1,13 @@
 from django.test import TestCase
 
-from articles.factories import ConditionFactory, TreatmentArticlePageFactory, TreatmentFactory
+from articles.factories import TreatmentArticlePageFactory
 from articles.tests.helpers import make_index, set_jurisdiction
 from consent.models import Consent
-from home.models import Jurisdiction
-from moderation.approvals import publish_through_workflow
+from core.models import Jurisdiction
+from moderation.testing import publish_through_workflow
 from stories.factories import PatientStoryPageFactory
 from stories.tests.utils import SiteTree, expire_today, live_story
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
 class SitemapTests(TestCase):

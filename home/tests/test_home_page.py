@@ -10,16 +10,12 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from articles.factories import (
-    ArticleIndexPageFactory,
-    ConditionFactory,
-    TreatmentArticlePageFactory,
-    TreatmentFactory,
-)
+from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
 from home.models import HomePage
-from moderation.approvals import publish_through_workflow
+from moderation.testing import publish_through_workflow
 from stories.factories import StoryIndexPageFactory
 from stories.tests.utils import expired_yesterday, live_story, live_testimonial
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
 def queries_for(client, url="/"):

@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 from articles.models import TreatmentArticlePage
 from consent.demo import MARIA
 from consent.models import Consent
-from moderation import roles
-from moderation.approvals import publish_through_workflow
+from core import roles
+from moderation.testing import publish_through_workflow
 from stories.models import PatientStoryPage, StoryIndexPage, Testimonial
 
 pytestmark = [

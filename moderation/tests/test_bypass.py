@@ -17,8 +17,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from moderation.approvals import publish_through_workflow, submit
 from moderation.publishing import PUBLISH_REFUSED, PublishRefused
+from moderation.services import submit_for_moderation
+from moderation.testing import publish_through_workflow
 from moderation.tests.utils import RoleUsers
 from moderation.wagtail_hooks import DIRECT_PUBLISH_REFUSED
 from stories.factories import PatientStoryPageFactory, TestimonialFactory
@@ -145,7 +146,7 @@ class BypassTests(SiteTree, RoleUsers, TestCase):
         task = GroupApprovalTask.objects.create(name="Anyone")
         WorkflowTask.objects.create(workflow=lax, task=task, sort_order=0)
         WorkflowContentType.objects.filter(content_type__model="testimonial").update(workflow=lax)
-        state = submit(self.testimonial, self.superuser)
+        state = submit_for_moderation(self.testimonial, self.superuser)
         task.on_action(state.current_task_state, self.superuser, "approve")
         state.refresh_from_db()
         self.assertEqual(state.status, WorkflowState.STATUS_NEEDS_CHANGES)

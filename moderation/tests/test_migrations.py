@@ -4,7 +4,7 @@ from django.test import TestCase
 from wagtail.models import GroupPagePermission, Workflow, WorkflowContentType
 
 from articles.models import TreatmentArticlePage
-from moderation import roles
+from core import roles
 from moderation.models import ClinicalReviewTask, ConsentCheckTask, FourEyesApprovalTask
 from stories.models import PatientStoryPage, Testimonial
 

@@ -7,11 +7,12 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry, TaskState, WorkflowState
 
 from consent.models import Consent
-from moderation import roles
-from moderation.approvals import submit
+from core import roles
+from core.factories import UserFactory
 from moderation.models import ConsentCheckTask
 from moderation.publishing import PUBLISH_REFUSED
-from moderation.tests.utils import RoleUsers, user_in
+from moderation.services import submit_for_moderation
+from moderation.tests.utils import RoleUsers
 from stories.factories import TestimonialFactory
 from stories.models import Testimonial
 from stories.tests.utils import expire_today
@@ -22,7 +23,7 @@ class WorkflowTests(RoleUsers, TestCase):
     def setUpTestData(cls):
         cls.make_users()
         # Writes content and also sits in the compliance group: four eyes must stop them.
-        cls.writer_approver = user_in(roles.EDITORS, "wanda")
+        cls.writer_approver = UserFactory(username="wanda", roles=[roles.EDITORS])
         cls.writer_approver.groups.add(*cls.approver.groups.all())
 
     def action_url(self, testimonial, state, action="approve"):
@@ -41,7 +42,7 @@ class WorkflowTests(RoleUsers, TestCase):
     def test_consent_check_then_clinical_then_four_eyes_compliance(self):
         testimonial = TestimonialFactory()
         with self.captureOnCommitCallbacks(execute=True):
-            state = submit(testimonial, self.writer_approver)
+            state = submit_for_moderation(testimonial, self.writer_approver)
         consent_check = TaskState.objects.get(
             workflow_state=state, task__in=ConsentCheckTask.objects.all()
         )
@@ -73,7 +74,7 @@ class WorkflowTests(RoleUsers, TestCase):
 
     def test_reviewers_see_what_awaits_them_on_the_dashboard(self):
         testimonial = TestimonialFactory(title="Awaiting clinical eyes")
-        submit(testimonial, self.editor)
+        submit_for_moderation(testimonial, self.editor)
         self.client.force_login(self.reviewer)
         self.assertContains(
             self.client.get(reverse("wagtailadmin_home")), "Awaiting clinical eyes"
@@ -86,7 +87,7 @@ class WorkflowTests(RoleUsers, TestCase):
     def test_the_automatic_check_sends_back_unverified_consent_with_reasons(self):
         testimonial = TestimonialFactory(consent__verified_at=None)
         with self.captureOnCommitCallbacks(execute=True):
-            state = submit(testimonial, self.editor)
+            state = submit_for_moderation(testimonial, self.editor)
         state.refresh_from_db()
         self.assertEqual(state.status, WorkflowState.STATUS_NEEDS_CHANGES)
         self.assertIn("pending verification", state.current_task_state.comment)
@@ -97,14 +98,14 @@ class WorkflowTests(RoleUsers, TestCase):
 
     def test_the_automatic_check_names_identifiers_the_consent_does_not_cover(self):
         testimonial = TestimonialFactory(town="Leeds")
-        state = submit(testimonial, self.editor)
+        state = submit_for_moderation(testimonial, self.editor)
         state.refresh_from_db()
         self.assertEqual(state.status, WorkflowState.STATUS_NEEDS_CHANGES)
         self.assertIn("does not cover: Town", state.current_task_state.comment)
 
     def test_consent_withdrawn_during_review_cancels_the_review(self):
         testimonial = TestimonialFactory()
-        state = submit(testimonial, self.editor)
+        state = submit_for_moderation(testimonial, self.editor)
         consent = Consent.objects.get(pk=testimonial.consent_id)
         consent.withdraw(channel=Consent.WithdrawalChannel.PHONE, user=self.superuser)
         state.refresh_from_db()
@@ -112,7 +113,7 @@ class WorkflowTests(RoleUsers, TestCase):
 
     def test_consent_expiring_during_review_is_refused_at_the_last_approval(self):
         testimonial = TestimonialFactory()
-        state = submit(testimonial, self.editor)
+        state = submit_for_moderation(testimonial, self.editor)
         self.approve_as(self.reviewer, testimonial, state)
         expire_today(testimonial.consent)  # no job has run: the gate sees the date itself
 

@@ -1,12 +1,13 @@
 from django.test import TestCase
 from django.utils.http import urlencode
 
-from articles.factories import ConditionFactory, TreatmentArticlePageFactory, TreatmentFactory
+from articles.factories import TreatmentArticlePageFactory
 from articles.tests.helpers import make_index
 from consent.models import Consent, Identifier, MaterialConnection
-from moderation.approvals import publish_through_workflow
+from moderation.testing import publish_through_workflow
 from stories.factories import SHOWN, ActiveConsentFactory
 from stories.tests.utils import SiteTree, expire_today, live_story, live_testimonial
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 STORY = "stories.PatientStoryPage"
 ARTICLE = "articles.TreatmentArticlePage"

@@ -3,12 +3,13 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import urlencode
 
-from articles.factories import ConditionFactory, TreatmentArticlePageFactory, TreatmentFactory
+from articles.factories import TreatmentArticlePageFactory
 from articles.tests.helpers import make_index
 from consent.models import Identifier
-from moderation.approvals import publish_through_workflow
+from moderation.testing import publish_through_workflow
 from stories.factories import SHOWN, ActiveConsentFactory
 from stories.tests.utils import SiteTree, live_story, live_testimonial
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 MANY = 30
 

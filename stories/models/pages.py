@@ -13,9 +13,9 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consent.models import Identifier
+from core.http import no_shared_cache
 from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock, StoryBodyBlock
-from stories.caching import no_shared_cache
 from stories.models.patient_content import (
     PatientContent,
     consent_status_expression,
@@ -79,7 +79,7 @@ class StoryIndexPage(Page):
     def filter_options(self):
         """The conditions and treatments of the stories visible here now, for the filters
         (a topic with no visible story would only lead to an empty page)."""
-        from articles.models import Condition, Treatment
+        from taxonomy.models import Condition, Treatment
 
         here = PatientStoryPage.objects.child_of(self).visible().values("pk")
         return {
@@ -262,21 +262,19 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
     def serve(self, request, *args, **kwargs):
         # The full check, coverage included, on every request: the consent may have
         # expired a second ago, before any job ran.
-        if not getattr(request, "is_preview", False) and not self.is_visible_now():
+        if not getattr(request, "is_preview", False) and not self.may_show():
             raise Http404
         return no_shared_cache(super().serve(request, *args, **kwargs))
 
     def get_sitemap_urls(self, request=None):
-        if not self.is_visible_now():
+        if not self.may_show():
             return []
         return super().get_sitemap_urls(request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from articles.models import TreatmentArticlePage
-
         context["related_articles"] = (
-            TreatmentArticlePage.objects.live()
+            Page.objects.live()
             .public()
             .filter(pk__in=[link.article_id for link in self.related_articles.all()])
             .order_by("title")
@@ -289,8 +287,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
 
 class StoryRelatedArticle(Orderable):
     page = ParentalKey(PatientStoryPage, on_delete=models.CASCADE, related_name="related_articles")
-    article = models.ForeignKey(
-        "articles.TreatmentArticlePage", on_delete=models.CASCADE, related_name="+"
-    )
+    # A page, not the article model: stories sit below articles and must not import them.
+    article = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
 
-    panels = [PageChooserPanel("article")]
+    panels = [PageChooserPanel("article", "articles.TreatmentArticlePage")]

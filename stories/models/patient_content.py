@@ -10,15 +10,11 @@ import difflib
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
-from consent.models import (
-    Channel,
-    Identifier,
-    MaterialConnection,
-    active_q,
-    status_expression,
-)
+from consent import rules
+from consent.models import MaterialConnection
+from consent.rules import Channel, Identifier
 
 # FTC 16 CFR 255.2: a testimonial implies typical results unless told otherwise.
 EXPERIENCES_VARY = "Individual experiences vary."
@@ -40,12 +36,15 @@ STYLE_IDENTIFIER = {
 
 def consent_status_expression(at=None):
     """Each row's consent status, for the admin listings (one query for all rows)."""
-    return status_expression("consent__", at=at)
+    return rules.status_expression("consent__", at=at)
 
 
-def visible_q(at=None):
-    """Live, and the consent is active at ``at``: the one rule every public read uses."""
-    return Q(live=True) & active_q("consent__", at=at)
+def visible_q(at=None, channel=Channel.WEBSITE):
+    """Live, and the consent allows everything the item shows on ``channel`` at ``at``:
+    the SQL form of ``PatientContent.may_show``, which every public read uses."""
+    return Q(live=True, identifiers_shown__isnull=False) & rules.may_show_q(
+        "consent__", F("identifiers_shown"), channel, at
+    )
 
 
 def search_visible(queryset, query, at=None):
@@ -99,14 +98,14 @@ class PatientContent(models.Model):
     )
     town = models.CharField(max_length=80, blank=True, help_text="Leave empty to leave it out.")
     condition = models.ForeignKey(
-        "articles.Condition",
+        "taxonomy.Condition",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="%(class)ss",
     )
     treatment = models.ForeignKey(
-        "articles.Treatment",
+        "taxonomy.Treatment",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -120,6 +119,10 @@ class PatientContent(models.Model):
         "words here only once they have approved them.",
     )
     approved_on = models.DateField("patient approved the text on", null=True, blank=True)
+    # What ``shown_identifiers()`` returns, kept on every save so that listings can ask
+    # the consent rule in SQL; a page being served asks it of the fields themselves.
+    # Empty (NULL) until then, which shows nothing: a row written around save() fails safe.
+    identifiers_shown = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -171,13 +174,12 @@ class PatientContent(models.Model):
 
     # -- Rules ------------------------------------------------------------------------
 
-    def consent_problems(self, at=None):
-        if not self.consent_id:
-            return ["Choose the patient's consent this content rests on."]
-        return self.consent.problems_for(self.shown_identifiers(), Channel.WEBSITE, at=at)
+    def consent_problems(self, at=None, channel=Channel.WEBSITE):
+        consent = self.consent if self.consent_id else None
+        return rules.problems(consent, self.shown_identifiers(), channel, at)
 
     def treatment_problems(self):
-        from articles.rules import prescription_only_problems
+        from taxonomy.rules import prescription_only_problems
 
         if not self.treatment_id:
             return []
@@ -194,10 +196,21 @@ class PatientContent(models.Model):
         ``publish_problems`` (ModeratedMixin comes first in their bases)."""
         return self.consent_problems() + self.quoted_text_problems() + self.treatment_problems()
 
-    def is_visible_now(self, at=None):
-        """For one object already in hand (a page being served): the full check, coverage
-        included. Listings use ``visible()`` querysets instead."""
-        return bool(self.live) and not self.consent_problems(at=at)
+    def may_show(self, at=None, channel=Channel.WEBSITE):
+        """For one object already in hand (a page being served): live, and the consent
+        allows everything it shows. Querysets ask the same in SQL (``visible_q``)."""
+        return bool(self.live) and not self.consent_problems(at=at, channel=channel)
+
+    def may_show_on_social_media(self):
+        """A social preview (Open Graph) may name and picture the patient."""
+        return self.may_show(channel=Channel.SOCIAL_MEDIA)
+
+    def save(self, *args, **kwargs):
+        self.identifiers_shown = sorted(self.shown_identifiers())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "identifiers_shown"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

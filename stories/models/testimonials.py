@@ -169,6 +169,6 @@ class TestimonialIndexPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from stories.caching import no_shared_cache
+        from core.http import no_shared_cache
 
         return no_shared_cache(super().serve(request, *args, **kwargs))

@@ -1,17 +1,11 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import TestCase
 from django.urls import reverse
 
 from consent.models import Consent
+from core.factories import UserFactory
+from core.roles import CONSENT_OFFICERS, EDITORS
 from stories import factories
 from stories.tests.utils import SiteTree, expire_today, live_story, live_testimonial
-
-
-def user_in(group_name, username):
-    user = get_user_model().objects.create_user(username, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 class AdminTests(TestCase):
@@ -21,8 +15,8 @@ class AdminTests(TestCase):
         cls.testimonial = live_testimonial(title="Live and well", quote="Much better now.")
         cls.expiring = live_testimonial(title="About to expire")
         cls.story = live_story(SiteTree.index, title="A year of treatment")
-        cls.editor = user_in("Editors", "writer")
-        cls.officer = user_in("Consent officers", "checker")
+        cls.editor = UserFactory(username="writer", roles=[EDITORS])
+        cls.officer = UserFactory(username="checker", roles=[CONSENT_OFFICERS])
 
     def test_testimonial_listing_shows_consent_status(self):
         expire_today(self.expiring.consent)

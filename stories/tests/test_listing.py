@@ -9,16 +9,16 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail_factories import ImageFactory
 
-from articles.factories import ConditionFactory, TreatmentFactory
 from consent.models import Channel, Identifier, MaterialConnection
 from stories.factories import SHOWN, ActiveConsentFactory
 from stories.models import StoryIndexPage
 from stories.tests.utils import SiteTree, expired_yesterday, live_story
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 # Every listing page costs this many queries, whether it shows 1 story or 12 of many.
 LISTING_QUERIES = 14
 # The issue's figure: 1 vs 200 stories. Each goes live through its workflow only
-# (moderation.approvals), so setting them up takes about 80 s, once per class.
+# (moderation.testing), so setting them up takes about 80 s, once per class.
 MANY = 200
 
 COVERS = [*SHOWN, Identifier.TREATMENT, Identifier.PHOTO]
@@ -183,10 +183,11 @@ class OneStoryTests(TestCase):
             self.assertLessEqual(after, before + 1, levels)
 
     def test_a_story_page_has_social_tags_and_a_photo_only_if_covered_for_social_media(self):
+        # Website only: a shared link previews the site, never the patient's story.
         response = self.client.get(self.story.url)
-        self.assertContains(response, '<meta property="og:type" content="article">')
-        self.assertContains(response, '<meta property="og:title" content="Turning my head again">')
-        self.assertContains(response, f'<meta property="og:url" content="{self.story.full_url}">')
+        self.assertContains(response, '<meta property="og:title" content="A patient story">')
+        self.assertNotContains(response, "Turning my head again\">")
+        self.assertNotContains(response, "og:description")
         self.assertContains(response, '<meta name="twitter:card" content="summary">')
         self.assertNotContains(response, "og:image")
 
@@ -194,6 +195,9 @@ class OneStoryTests(TestCase):
         consent.channels = [Channel.WEBSITE, Channel.SOCIAL_MEDIA]
         type(consent).objects.filter(pk=consent.pk).update(channels=consent.channels)
         response = self.client.get(self.story.url)
+        self.assertContains(response, '<meta property="og:type" content="article">')
+        self.assertContains(response, '<meta property="og:title" content="Turning my head again">')
+        self.assertContains(response, f'<meta property="og:url" content="{self.story.full_url}">')
         self.assertContains(response, '<meta property="og:image" content="http')
         self.assertContains(response, '<meta name="twitter:card" content="summary_large_image">')
 

@@ -3,9 +3,9 @@ from django.test import SimpleTestCase, TestCase
 from wagtail.models import ModelLogEntry, Site
 
 from consent.models import Consent, Identifier, MaterialConnection
-from home.models import Jurisdiction, OrganisationSettings
-from moderation.approvals import WorkflowNotApproved, publish_through_workflow
+from core.models import Jurisdiction, OrganisationSettings
 from moderation.publishing import PUBLISH_REFUSED, PublishRefused
+from moderation.testing import WorkflowNotApproved, publish_through_workflow
 from stories import factories, models
 from stories.factories import ActiveConsentFactory, PatientStoryPageFactory, story_body
 from stories.models import AttributionStyle, PatientStoryPage
@@ -106,7 +106,7 @@ class PublishProblemTests(TestCase):
         self.assertEqual(story.publish_problems(), [])
 
     def test_prescription_medicine_refused_on_a_uk_site(self):
-        from articles.factories import TreatmentFactory
+        from taxonomy.factories import TreatmentFactory
 
         settings = OrganisationSettings.for_site(Site.objects.get(is_default_site=True))
         settings.jurisdiction = Jurisdiction.UK

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from consent.models import Consent
 from home.models import HomePage
-from moderation.approvals import publish_through_workflow
+from moderation.testing import publish_through_workflow
 from stories.factories import (
     PatientStoryPageFactory,
     StoryIndexPageFactory,

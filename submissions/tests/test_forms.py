@@ -2,11 +2,11 @@ import datetime
 
 from django.test import RequestFactory, SimpleTestCase, TestCase
 
-from articles.factories import ConditionFactory
 from consent.factories import ConsentTextFactory
 from submissions.forms import MAX_STORY_LENGTH, ShareStoryForm
 from submissions.services import client_ip, expiry_from
 from submissions.tests.utils import decompression_bomb, form_data, image_upload
+from taxonomy.factories import ConditionFactory
 
 
 class ShareStoryFormTests(TestCase):

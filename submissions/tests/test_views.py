@@ -10,9 +10,9 @@ from wagtail.models import ModelLogEntry, WorkflowState
 from consent.factories import ConsentTextFactory
 from consent.models import CREATED, Consent, Patient, Status
 from consent.tokens import consent_id_from_token
+from core.factories import UserFactory
+from core.roles import CONSENT_OFFICERS
 from moderation.publishing import PublishRefused
-from moderation.roles import CONSENT_OFFICERS
-from moderation.tests.utils import user_in
 from stories.models import Testimonial
 from submissions import ratelimit
 from submissions.images import COLLECTION_NAME
@@ -26,7 +26,7 @@ class ShareStoryViewTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.text = ConsentTextFactory()
-        cls.officer = user_in(CONSENT_OFFICERS, "otto")
+        cls.officer = UserFactory(username="otto", roles=[CONSENT_OFFICERS])
 
     def setUp(self):
         cache.clear()

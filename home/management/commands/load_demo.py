@@ -15,11 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             for name in DEMO_MODULES:
-                try:
-                    module = import_module(name)
-                except ModuleNotFoundError as error:
-                    if error.name != name:
-                        raise
-                    continue
-                for line in module.load() or []:
+                for line in import_module(name).load() or []:
                     self.stdout.write(line)

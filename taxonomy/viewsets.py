@@ -1,9 +1,9 @@
-"""Admin for the article taxonomy and reviewers, grouped under one menu item."""
+"""Admin for conditions, treatments and reviewers, grouped under one menu item."""
 
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from articles.models import Condition, Reviewer, Treatment
+from taxonomy.models import Condition, Reviewer, Treatment
 
 
 class ConditionViewSet(SnippetViewSet):
@@ -28,7 +28,7 @@ class ReviewerViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class ArticleTaxonomyViewSetGroup(SnippetViewSetGroup):
+class TaxonomyViewSetGroup(SnippetViewSetGroup):
     items = (ConditionViewSet, TreatmentViewSet, ReviewerViewSet)
     menu_label = "Articles"
     menu_icon = "doc-full"

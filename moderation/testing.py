@@ -1,11 +1,13 @@
-"""Take content live the only way it goes live: through its workflow, approved by people
-in the right groups. Used by the demo loader and by tests; nothing here skips a rule."""
+"""For tests and the demo loader only: take content live the only way it goes live,
+through its workflow, each task approved by a member of its group (created if none).
+Nothing here skips a rule; production code submits with ``moderation.services``."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import AbstractGroupApprovalTask, WorkflowState
 
-from moderation.roles import EDITORS
+from core.roles import EDITORS
+from moderation.services import submit_for_moderation
 
 
 class WorkflowNotApproved(Exception):
@@ -24,19 +26,6 @@ def member_of(groups, exclude=()):
         )
         user.groups.add(group)
     return user
-
-
-def submit(obj, submitter):
-    """Save a revision as ``submitter`` and submit it, as the admin's Submit button does:
-    start the workflow, or resubmit one that was sent back for changes."""
-    obj.save_revision(user=submitter)
-    state = obj.current_workflow_state
-    if state is None:
-        return obj.get_workflow().start(obj, submitter)
-    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        state.resume(user=submitter)
-    state.refresh_from_db()
-    return state
 
 
 def approve_current_task(state, exclude=()):
@@ -58,7 +47,7 @@ def publish_through_workflow(obj, submitter=None):
     consent check) sends it back, or when publishing is refused at the end.
     """
     submitter = submitter or member_of([Group.objects.get(name=EDITORS)])
-    state = submit(obj, submitter)
+    state = submit_for_moderation(obj, submitter)
     while state.status == WorkflowState.STATUS_IN_PROGRESS:
         approve_current_task(state, exclude=[submitter])
     if state.status != WorkflowState.STATUS_APPROVED or not _is_live_or_scheduled(obj):

@@ -1,0 +1,188 @@
+"""The one consent decision: may content resting on a consent be shown now, on this
+channel, with these identifiers (DOMAIN.md, "The invariant").
+
+Every piece is written once as a pair: an SQL condition for querysets (listings, search,
+feeds, API, sitemap, home) and a Python test for one object in hand (a page being
+served, a publish being checked). ``consent/tests/test_rules.py`` checks that the two
+forms agree on random consents and content. Nothing here relies on a verified consent
+never changing: the decision reads the consent as it is at the moment it is asked.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import Func
+from django.utils import timezone
+
+
+class Identifier(models.TextChoices):
+    FULL_NAME = "full_name", "Full name"
+    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial"
+    INITIALS = "initials", "Initials only"
+    AGE = "age", "Age"
+    TOWN = "town", "Town"
+    PHOTO = "photo", "Photo or face"
+    VOICE_VIDEO = "voice_video", "Voice or video"
+    CONDITION = "condition", "Condition"
+    TREATMENT = "treatment", "Treatment"
+
+
+class Channel(models.TextChoices):
+    WEBSITE = "website", "Website"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    EMAIL = "email", "Email"
+    PRINT = "print", "Print"
+    PAID_ADVERTISING = "paid_advertising", "Paid advertising"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending verification"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+def today(at=None):
+    return timezone.localdate(at or timezone.now())
+
+
+# -- Status ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A reason a consent is not in effect: its SQL condition and its Python test."""
+
+    status: Status
+    sql: object  # (prefix, day) -> Q
+    test: object  # (consent, day) -> bool
+
+
+# In precedence order: the first that holds is the consent's status; none holding, it
+# is active. A superseding consent counts once it is verified (the reverse one-to-one).
+ENDINGS = (
+    Ending(
+        Status.WITHDRAWN,
+        lambda p, day: Q(**{f"{p}withdrawn_at__isnull": False}),
+        lambda consent, day: consent.withdrawn_at is not None,
+    ),
+    Ending(
+        Status.SUPERSEDED,
+        lambda p, day: Q(**{f"{p}superseded_by__verified_at__isnull": False}),
+        lambda consent, day: consent.is_superseded,
+    ),
+    Ending(
+        Status.PENDING,
+        lambda p, day: Q(**{f"{p}verified_at__isnull": True}),
+        lambda consent, day: consent.verified_at is None,
+    ),
+    Ending(
+        Status.EXPIRED,
+        lambda p, day: Q(**{f"{p}expires_on__lte": day}),
+        lambda consent, day: consent.expires_on <= day,
+    ),
+)
+
+
+def status_of(consent, at=None):
+    day = today(at)
+    return next((e.status for e in ENDINGS if e.test(consent, day)), Status.ACTIVE)
+
+
+def status_expression(prefix="", at=None):
+    """Each row's status as one SQL expression, for listings and filters."""
+    day = today(at)
+    return Case(
+        *(When(e.sql(prefix, day), then=Value(e.status.value)) for e in ENDINGS),
+        default=Value(Status.ACTIVE.value),
+        output_field=models.CharField(),
+    )
+
+
+def status_q(status, prefix="", at=None):
+    """Consents (at ``prefix``) whose status is ``status`` at ``at``."""
+    status = Status(status)
+    day = today(at)
+    earlier = Q()
+    for ending in ENDINGS:
+        if ending.status == status:
+            return earlier & ending.sql(prefix, day)
+        earlier &= ~ending.sql(prefix, day)
+    return earlier  # active: no ending holds
+
+
+def active_q(prefix="", at=None):
+    return status_q(Status.ACTIVE, prefix, at)
+
+
+# -- Coverage -------------------------------------------------------------------------
+
+
+SQLITE_COVERS = (
+    "NOT EXISTS (SELECT 1 FROM json_each({shown}) AS shown "
+    "WHERE shown.value NOT IN (SELECT value FROM json_each({covering})))"
+)
+
+
+class JSONCovers(Func):
+    """True when the JSON list ``covering`` holds every item of the JSON list ``shown``.
+
+    PostgreSQL's ``@>``; elsewhere (SQLite, the local default) through ``json_each``.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, covering, shown):
+        super().__init__(covering, shown)
+
+    def as_sql(self, compiler, connection, **extra):
+        (covering, covering_params), (shown, shown_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        if connection.vendor == "postgresql":
+            return f"({covering})::jsonb @> ({shown})::jsonb", (*covering_params, *shown_params)
+        # Both operands are compiled SQL with their values in params, not user text.
+        sql = SQLITE_COVERS.format(shown=shown, covering=covering)
+        return sql, (*shown_params, *covering_params)
+
+
+def json_list(values):
+    return Value(sorted(values), output_field=models.JSONField())
+
+
+def covers_q(prefix="", identifiers=(), channel=Channel.WEBSITE):
+    """The consent (at ``prefix``) covers ``channel`` and ``identifiers``: a list of
+    values, or an expression such as ``F("identifiers_shown")`` read from each row."""
+    if not hasattr(identifiers, "resolve_expression"):
+        identifiers = json_list(identifiers)
+    return Q(JSONCovers(F(f"{prefix}channels"), json_list([channel]))) & Q(
+        JSONCovers(F(f"{prefix}identifiers"), identifiers)
+    )
+
+
+def may_show_q(prefix="", identifiers=(), channel=Channel.WEBSITE, at=None):
+    """SQL form of the decision: the consent is active at ``at`` and covers what is shown."""
+    return active_q(prefix, at) & covers_q(prefix, identifiers, channel)
+
+
+def problems(consent, identifiers, channel=Channel.WEBSITE, at=None):
+    """Python form of the decision, for one consent: why ``identifiers`` may not appear on
+    ``channel`` at ``at``, each reason naming what is missing. Empty means it may."""
+    if consent is None:
+        return ["Choose the patient's consent this content rests on."]
+    status = status_of(consent, at)
+    if status != Status.ACTIVE:
+        return [f"The patient's consent is {status.label.lower()}, not active."]
+    reasons = []
+    if channel not in consent.channels:
+        reasons.append(f"The consent does not cover the channel: {Channel(channel).label}.")
+    missing = [Identifier(i).label for i in identifiers if i not in consent.identifiers]
+    if missing:
+        reasons.append("The consent does not cover: " + ", ".join(missing) + ".")
+    return reasons
+
+
+def may_show(consent, identifiers, channel=Channel.WEBSITE, at=None):
+    return not problems(consent, identifiers, channel, at)
