@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from publicapi.api import api_router
+from stories.views import patient_photo
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -19,10 +20,12 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("feeds/", include("feeds.urls")),
     path("api/v2/", api_router.urls),
+    # Patient photos: checked against the consent at every request (stories/views.py).
+    path("patient-media/<path:name>", patient_photo, name="patient_photo"),
 ]
 
-# Wagtail images are public by design; private consent files live elsewhere
-# (PRIVATE_MEDIA_ROOT) and have no URL here.
+# Wagtail images (illustrations, diagrams) are public by design; patient photos and
+# signed consent forms live in PRIVATE_MEDIA_ROOT and have no URL here.
 urlpatterns += [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

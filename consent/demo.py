@@ -56,6 +56,15 @@ TEXT_V1 = {
 
 ALL_IDENTIFIERS = list(Identifier.values)
 
+# What the records hold beyond the name: attributions derive age and town from here.
+PATIENT_RECORDS = {
+    MARIA: {"date_of_birth": datetime.date(1972, 6, 2), "town": "Springfield"},
+    JAMES: {"date_of_birth": datetime.date(1964, 9, 18), "town": "Riverside"},
+    AISHA: {"date_of_birth": datetime.date(1980, 1, 27), "town": "Fairview"},
+    THOMAS: {"date_of_birth": datetime.date(1958, 11, 5)},
+    LENA: {"town": "Greenville"},
+}
+
 
 def load():
     text, _ = ConsentText.objects.get_or_create(version=1, defaults=TEXT_V1)
@@ -86,7 +95,16 @@ def load():
     ]  # fmt: skip
     lines = ["Demo consents (find them by patient legal name):"]
     for name, email, identifiers, channels, days_ago, expires_on, withdrawn_at in specs:
-        patient, _ = Patient.objects.get_or_create(legal_name=name, defaults={"email": email})
+        first_name, last_name = name.split()
+        patient, _ = Patient.objects.get_or_create(
+            legal_name=name,
+            defaults={
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                **PATIENT_RECORDS.get(name, {}),
+            },
+        )
         consent = patient.consents.order_by("-signed_at").first()
         if consent is None:
             consent = _record(

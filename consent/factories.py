@@ -10,7 +10,11 @@ class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
 
-    legal_name = factory.Faker("name")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    legal_name = factory.LazyAttribute(lambda o: f"{o.first_name} {o.last_name}")
+    date_of_birth = datetime.date(1972, 3, 14)
+    town = "Springfield"
     email = factory.Sequence(lambda n: f"patient{n}@example.org")
 
 

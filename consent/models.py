@@ -50,10 +50,38 @@ def private_storage():
     return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
-class Patient(models.Model):
-    """Private identity. Visible only to consent officers; never public, never indexed."""
+class AttributionStyle(models.TextChoices):
+    FULL_NAME = "full_name", "Full name (Maria Garcia)"
+    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial (Maria G.)"
+    INITIALS = "initials", "Initials (M. G.)"
+    ANONYMOUS = "anonymous", "Anonymous (a patient)"
 
-    legal_name = models.CharField(max_length=200)
+
+# The identifier a consent must tick for each style that names the patient.
+STYLE_IDENTIFIER = {
+    AttributionStyle.FULL_NAME: Identifier.FULL_NAME,
+    AttributionStyle.FIRST_NAME_INITIAL: Identifier.FIRST_NAME_INITIAL,
+    AttributionStyle.INITIALS: Identifier.INITIALS,
+}
+
+
+class Patient(models.Model):
+    """Private identity. Visible only to consent officers; never public, never indexed.
+
+    Content never carries its own copy of who the patient is: the public attribution
+    ("Maria G., 54, from Springfield") is derived from this record, in the style the
+    editor picks among those the consent allows.
+    """
+
+    legal_name = models.CharField(max_length=200, help_text="As on the signed consent.")
+    first_name = models.CharField(
+        max_length=60, help_text="The name the patient goes by; used in attributions."
+    )
+    last_name = models.CharField(max_length=60, blank=True)
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For the age an attribution may show."
+    )
+    town = models.CharField(max_length=80, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     representative_name = models.CharField(
@@ -74,6 +102,39 @@ class Patient(models.Model):
 
     def __str__(self):
         return self.legal_name
+
+    def public_label(self):
+        """How staff who may not see the legal name tell patients apart."""
+        consent = self.consents.order_by("-signed_at").first()
+        shown = consent.widest_attribution() if consent else "no consent recorded"
+        return f"Patient #{self.pk}: {shown}"
+
+    def age(self, at=None):
+        if self.date_of_birth is None:
+            return None
+        today = rules.today(at)
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def public_name(self, style):
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if style == AttributionStyle.FULL_NAME:
+            return f"{first} {last}".strip()
+        if style == AttributionStyle.FIRST_NAME_INITIAL:
+            return f"{first} {last[:1]}.".strip() if last else first
+        if style == AttributionStyle.INITIALS:
+            return " ".join(f"{part[:1]}." for part in (first, last) if part)
+        return "a patient"
+
+    def attribution(self, style, show_age=False, show_town=False, at=None):
+        """E.g. "Maria G., 54, from Springfield" or "a patient from Springfield"."""
+        text = self.public_name(style)
+        age = self.age(at) if show_age else None
+        if age is not None:
+            text += f", {age}"
+        if show_town and self.town:
+            text += f", from {self.town}" if age is not None else f" from {self.town}"
+        return text
 
     def clean(self):
         if not (self.email or self.phone):
@@ -284,8 +345,30 @@ class Consent(models.Model):
         permissions = [("verify_consent", "Can verify a consent (check the signed evidence)")]
 
     def __str__(self):
-        # No patient name: editors pick consents for content but never see who signed.
-        return f"Consent #{self.pk} ({self.get_status_display()}, until {self.expires_on})"
+        # Editors pick consents for content: they see how the consent lets the patient
+        # be named in public, never the legal name or contact data.
+        return (
+            f"Consent #{self.pk}: {self.widest_attribution()} "
+            f"({self.get_status_display()}, until {self.expires_on:%d %b %Y})"
+        )
+
+    def allowed_styles(self):
+        """The attribution styles this consent allows, most identifying first."""
+        return [
+            style
+            for style in AttributionStyle
+            if style not in STYLE_IDENTIFIER or STYLE_IDENTIFIER[style] in self.identifiers
+        ]
+
+    def widest_attribution(self):
+        """The most the consent lets visitors read about who the patient is."""
+        if not self.patient_id:
+            return "no patient"
+        return self.patient.attribution(
+            self.allowed_styles()[0],
+            show_age=Identifier.AGE in self.identifiers,
+            show_town=Identifier.TOWN in self.identifiers,
+        )
 
     # -- Derived status -------------------------------------------------------------
 
@@ -314,6 +397,15 @@ class Consent(models.Model):
         if self.pk is None:
             return False
         return Consent.objects.filter(supersedes=self, verified_at__isnull=False).exists()
+
+    def with_successors(self):
+        """This consent and each consent that superseded it in turn, oldest first."""
+        chain = [self]
+        while True:
+            successor = Consent.objects.filter(supersedes=chain[-1]).first()
+            if successor is None or successor in chain:
+                return chain
+            chain.append(successor)
 
     def is_active(self, at=None):
         return self.status_at(at) == Status.ACTIVE

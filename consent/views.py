@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.log_actions import log
 
@@ -22,22 +23,36 @@ def _private(response):
     return response
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def withdraw(request, token):
-    """The patient's one-click withdrawal: no login; the signed token names one consent."""
+    """The patient's one-click withdrawal: no login; the signed token names one consent.
+
+    No CSRF check: the token in the address is the credential, and a page another site
+    could make the browser post here would need it. A mail client's preview, a browser
+    sending ``Origin: null`` (this page's ``no-referrer``) or one without cookies must
+    never stand between a patient and their withdrawal. A GET only shows the page.
+
+    A link from a consent that was later superseded withdraws the consents that replaced
+    it too: the patient never has to know which version they signed.
+    """
     consent_id = consent_id_from_token(token)
-    consent = (
-        Consent.objects.select_related("text").filter(pk=consent_id).first()
-        if consent_id
-        else None
-    )
+    consent = Consent.objects.filter(pk=consent_id).first() if consent_id else None
     if consent is None:
         return _private(render(request, "consent/withdraw_invalid.html", status=404))
+    chain = consent.with_successors()
     if request.method == "POST":
-        consent.withdraw(Consent.WithdrawalChannel.PATIENT_LINK)
+        for each in chain:
+            each.withdraw(Consent.WithdrawalChannel.PATIENT_LINK)
         return redirect(request.path)
-    context = {"consent": consent, "linked_titles": consent.linked_titles()}
+    current = chain[-1]
+    context = {
+        "consent": current,
+        "chain": chain,
+        "all_withdrawn": all(each.withdrawn_at for each in chain),
+        "linked_titles": sorted({title for each in chain for title in each.linked_titles()}),
+    }
     return _private(render(request, "consent/withdraw.html", context))
 
 

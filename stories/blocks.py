@@ -11,7 +11,6 @@ import copy
 
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -83,8 +82,14 @@ class PullQuoteBlock(blocks.StructBlock):
         label = "Pull quote"
 
 
-class StoryImageBlock(ImageBlock):
+class StoryImageBlock(blocks.StructBlock):
+    """A photo of the patient, from their private photos (never a public image)."""
+
+    image = SnippetChooserBlock("stories.PatientPhoto")
+    alt_text = blocks.CharBlock(max_length=250, help_text="What the photo shows.")
+
     class Meta:
+        icon = "image"
         template = "stories/blocks/image.html"
 
 

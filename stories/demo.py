@@ -9,10 +9,9 @@ is left as a draft, to show what the site refuses.
 from django.utils import timezone
 from wagtail.models import Site
 
-from consent.models import Consent
+from consent.models import AttributionStyle, Consent
 from moderation.testing import WorkflowNotApproved, publish_through_workflow
 from stories.models import (
-    AttributionStyle,
     PatientStoryPage,
     StoryIndexPage,
     Testimonial,
@@ -29,9 +28,7 @@ TESTIMONIALS = [
         "quote": "For years I couldn't check my blind spot. A week after my second round of "
         "injections I drove to my sister's without once having to hold my chin.",
         "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
-        "first_name": "Maria",
-        "last_name": "Gonzalez",
-        "age": 54,
+        "show_age": True,
         "publish": True,
     },
     {
@@ -40,7 +37,7 @@ TESTIMONIALS = [
         "quote": "Knowing the effect lasts about three months, I book the next appointment "
         "before I leave. The pulling in my neck never gets back to where it was.",
         "attribution_style": AttributionStyle.ANONYMOUS,
-        "town": "Leeds",
+        "show_town": True,
         "publish": True,
     },
     {
@@ -49,10 +46,8 @@ TESTIMONIALS = [
         "quote": "I expected nothing for weeks. Within a few days the tremor in my head had "
         "settled enough that I could read a whole chapter in one sitting.",
         "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
-        "first_name": "James",
-        "last_name": "Whitfield",
-        "age": 61,
-        "town": "Harrogate",
+        "show_age": True,
+        "show_town": True,
         "publish": True,
     },
     {
@@ -61,8 +56,6 @@ TESTIMONIALS = [
         "quote": "The shoulder ache used to wake me at three every morning. Now I sleep "
         "through most nights.",
         "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
-        "first_name": "Aisha",
-        "last_name": "Rahman",
         "publish": False,  # her consent has expired: the site must refuse it
     },
 ]
@@ -85,9 +78,7 @@ STORIES = [
         "summary": "After six years of neck spasms, Maria describes her first year of "
         "Botox injections for cervical dystonia.",
         "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
-        "first_name": "Maria",
-        "last_name": "Gonzalez",
-        "age": 54,
+        "show_age": True,
         "approved_text": MARIA_WORDS,
         "body": [
             ("heading", "Six years of a pulling neck"),
@@ -122,10 +113,8 @@ STORIES = [
         "summary": "James, a retired teacher, on the head tremor that made people think "
         "he wasn't listening, and what changed after his first treatment.",
         "attribution_style": AttributionStyle.FIRST_NAME_INITIAL,
-        "first_name": "James",
-        "last_name": "Whitfield",
-        "age": 61,
-        "town": "Harrogate",
+        "show_age": True,
+        "show_town": True,
         "approved_text": JAMES_WORDS,
         "body": [
             (

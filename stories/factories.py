@@ -1,12 +1,14 @@
+import datetime
+
 import factory
 import wagtail_factories
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from consent.factories import ConsentFactory
-from consent.models import Channel, Identifier
+from consent.factories import ConsentFactory, PatientFactory
+from consent.models import AttributionStyle, Channel, Consent, Identifier
 from stories.models import (
-    AttributionStyle,
+    PatientPhoto,
     PatientStoryPage,
     StoryIndexPage,
     Testimonial,
@@ -25,7 +27,35 @@ class ActiveConsentFactory(ConsentFactory):
     verified_at = factory.LazyFunction(timezone.now)
 
 
-class TestimonialFactory(DjangoModelFactory):
+class DescribedPatient:
+    """Tests may describe the patient as the content shows them (``first_name=``,
+    ``last_name=``, ``age=``, ``town=``): that goes on the patient record behind the
+    consent, where attributions read it, and the content then shows age and town."""
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        record = {
+            k: kwargs.pop(k) for k in ("first_name", "last_name", "age", "town") if k in kwargs
+        }
+        if record:
+            consent = kwargs.get("consent") or Consent.objects.get(pk=kwargs["consent_id"])
+            patient = consent.patient
+            for field in ("first_name", "last_name", "town"):
+                if field in record:
+                    setattr(patient, field, record[field])
+            if record.get("age") is not None:
+                today = timezone.localdate()
+                born = today.replace(year=today.year - record["age"]) - datetime.timedelta(days=1)
+                patient.date_of_birth = born
+            patient.save()
+            if "age" in record:
+                kwargs["show_age"] = record["age"] is not None
+            if "town" in record:
+                kwargs["show_town"] = bool(record["town"])
+        return super()._adjust_kwargs(**kwargs)
+
+
+class TestimonialFactory(DescribedPatient, DjangoModelFactory):
     """A draft: testimonials go live only through their workflow (moderation.testing)."""
 
     title = factory.Sequence(lambda n: f"Testimonial {n}")
@@ -34,9 +64,7 @@ class TestimonialFactory(DjangoModelFactory):
     approved_on = factory.LazyFunction(timezone.localdate)
     consent = factory.SubFactory(ActiveConsentFactory)
     attribution_style = AttributionStyle.FIRST_NAME_INITIAL
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
-    age = factory.Faker("random_int", min=18, max=90)
+    show_age = True
     live = False
 
     class Meta:
@@ -66,7 +94,7 @@ def story_body(quote="It changed how I live each day."):
     ]
 
 
-class PatientStoryPageFactory(wagtail_factories.PageFactory):
+class PatientStoryPageFactory(DescribedPatient, wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Patient story {n}")
     slug = factory.Sequence(lambda n: f"patient-story-{n}")
     live = False
@@ -76,10 +104,19 @@ class PatientStoryPageFactory(wagtail_factories.PageFactory):
     approved_on = factory.LazyFunction(timezone.localdate)
     consent = factory.SubFactory(ActiveConsentFactory)
     attribution_style = AttributionStyle.FIRST_NAME_INITIAL
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
-    age = 54
+    show_age = True
     hero_image_alt = "The patient in the clinic garden, turning to look at the camera"
 
     class Meta:
         model = PatientStoryPage
+
+
+class PatientPhotoFactory(DjangoModelFactory):
+    """A photo of the consent's patient, stored privately (never a public image)."""
+
+    title = factory.Sequence(lambda n: f"Patient photo {n}")
+    file = factory.django.ImageField(width=120, height=90, color="teal", format="JPEG")
+    patient = factory.SubFactory(PatientFactory)
+
+    class Meta:
+        model = PatientPhoto

@@ -24,7 +24,13 @@ from wagtail.search import index
 
 from core.email import queue_email
 from core.roles import CONSENT_OFFICERS, EDITORS, member_emails
-from stories.models import PatientStoryPage, StoryIndexPage, Takedown, TestimonialIndexPage
+from stories.models import (
+    PatientPhotoRendition,
+    PatientStoryPage,
+    StoryIndexPage,
+    Takedown,
+    TestimonialIndexPage,
+)
 from stories.models.testimonials import Testimonial
 
 logger = logging.getLogger(__name__)
@@ -59,8 +65,10 @@ def take_down_for_consent(sender, consent, reason, user=None, **kwargs):
                 data={"reason": reason, "consent": consent.pk},
             )
             taken_down.append(obj)
-        # Whether or not it was live: nothing of it may stay searchable.
+        # Whether or not it was live: nothing of it may stay searchable, and no resized
+        # copy of its photos stays on disk (the view refuses them already).
         index.remove_object(obj)
+        PatientPhotoRendition.objects.filter(image_id__in=obj.photo_ids()).delete()
     if not taken_down:
         return
     Takedown.objects.bulk_create(

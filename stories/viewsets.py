@@ -3,16 +3,19 @@ live patient content, and the dashboard panel of recent takedowns."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.images.fields import WagtailImageField
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consent.models import Status
 from core.roles import COMPLIANCE_APPROVERS, CONSENT_OFFICERS
-from stories.models import PatientStoryPage, Takedown, Testimonial
+from stories.models import PatientPhoto, PatientStoryPage, Takedown, Testimonial
 
 
 class ConsentStatusColumn(StatusTagColumn):
@@ -51,6 +54,33 @@ class TestimonialViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Testimonial.objects.with_consent_status().select_related("condition", "treatment")
+
+
+class PatientPhotoForm(WagtailAdminModelForm):
+    """Upload checks are Wagtail's own (type by content, size, pixel count); the patient
+    is named to editors by their public attribution, never their legal name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = WagtailImageField(label="Photo", required=self.instance.pk is None)
+        self.fields["patient"].label_from_instance = lambda patient: patient.public_label()
+
+
+class PatientPhotoViewSet(SnippetViewSet):
+    model = PatientPhoto
+    icon = "image"
+    menu_label = "Patient photos"
+    menu_order = 215
+    add_to_admin_menu = True
+    list_display = ["title", Column("patient", label="Patient", accessor="patient_label")]
+    search_fields = ["title"]
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("file"), FieldPanel("patient")],
+        base_form_class=PatientPhotoForm,
+    )
+
+    def get_queryset(self, request):
+        return PatientPhoto.objects.select_related("patient")
 
 
 class StoryIndexView(PageIndexView):

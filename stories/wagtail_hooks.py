@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from stories.takedown import TAKEN_DOWN
 from stories.viewsets import (
     LiveContentReportView,
+    PatientPhotoViewSet,
     PatientStoryListingViewSet,
     RecentTakedownsPanel,
     TestimonialViewSet,
@@ -14,6 +15,7 @@ from stories.viewsets import (
 )
 
 register_snippet(TestimonialViewSet)
+register_snippet(PatientPhotoViewSet)
 
 
 @hooks.register("register_admin_viewset")

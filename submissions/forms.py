@@ -7,10 +7,9 @@ the story would show (DOMAIN.md: anything not ticked may not appear).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from consent.models import Channel, Identifier
-from stories.models import AttributionStyle
-from stories.models.patient_content import STYLE_IDENTIFIER
+from consent.models import STYLE_IDENTIFIER, AttributionStyle, Channel, Identifier
 from submissions.images import MAX_PHOTO_PIXELS, MAX_PHOTO_SIZE, validate_photo
 from taxonomy.models import Condition, Treatment
 
@@ -77,12 +76,11 @@ class ShareStoryForm(forms.Form):
         help_text="We use the name you gave above. Tick the matching box under “What we "
         "may show” too.",
     )
-    age = forms.IntegerField(
-        label="Your age (optional)",
-        min_value=1,
-        max_value=120,
+    date_of_birth = forms.DateField(
+        label="Your date of birth (optional)",
         required=False,
-        help_text="Shown only if you tick “Age” below.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        help_text="Kept private. Only your age is shown, and only if you tick “Age” below.",
     )
     town = forms.CharField(
         label="Your town (optional)",
@@ -199,7 +197,7 @@ class ShareStoryForm(forms.Form):
                 "“Anonymous”.",
             )
         for field, identifier in [
-            ("age", Identifier.AGE),
+            ("date_of_birth", Identifier.AGE),
             ("town", Identifier.TOWN),
             ("condition", Identifier.CONDITION),
             ("treatment", Identifier.TREATMENT),
@@ -214,6 +212,13 @@ class ShareStoryForm(forms.Form):
                         params={"identifier": identifier.label},
                     ),
                 )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        today = timezone.localdate()
+        if born and not (today.replace(year=today.year - 120) < born < today):
+            raise ValidationError("Give a date of birth in the past.", code="invalid")
+        return born
 
     def public_name(self):
         """The first and last name the attribution uses, from the full name given."""

@@ -20,7 +20,6 @@ MAX_PHOTO_SIZE = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 20_000_000
 # Pillow format -> the extension the stored file gets.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-COLLECTION_NAME = "Patient submissions"
 
 
 def _bomb_error():
@@ -82,24 +81,15 @@ def clean_copy(file):
             output = io.BytesIO()
             image.save(output, format=image_format)
     output.seek(0)
-    # A random name: Wagtail serves images publicly, so the URL must not be guessable.
+    # A random name, so the file name tells nothing about the patient.
     return ImageFile(output, name=f"{uuid.uuid4().hex}.{FORMATS[image_format]}")
 
 
-def submissions_collection():
-    from wagtail.models import Collection
+def store_photo(file, title, patient):
+    """The patient's photo, private: nothing reaches it by URL until a verified consent
+    covers it and a live item shows it (stories.views.patient_photo)."""
+    from stories.models import PatientPhoto
 
-    collection = Collection.objects.filter(name=COLLECTION_NAME).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=COLLECTION_NAME)
-    return collection
-
-
-def store_photo(file, title):
-    from wagtail.images import get_image_model
-
-    image = get_image_model()(
-        title=title, file=clean_copy(file), collection=submissions_collection()
-    )
-    image.save()
-    return image
+    photo = PatientPhoto(title=title, file=clean_copy(file), patient=patient)
+    photo.save()
+    return photo

@@ -53,7 +53,15 @@ def create_submission(form, request):
     now = timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        patient = Patient(legal_name=data["legal_name"], email=data["email"])
+        first_name, last_name = form.public_name()
+        patient = Patient(
+            legal_name=data["legal_name"],
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=data.get("date_of_birth"),
+            town=data.get("town", ""),
+            email=data["email"],
+        )
         patient.full_clean()
         patient.save()
 
@@ -80,7 +88,6 @@ def create_submission(form, request):
         consent.save()
         log(instance=consent, action=CREATED, user=None, data={"source": "website form"})
 
-        first_name, last_name = form.public_name()
         testimonial = Testimonial(
             # Editors only; no patient name in it.
             title=f"Story shared on the website, {today:%d %B %Y} (consent #{consent.pk})",
@@ -88,18 +95,17 @@ def create_submission(form, request):
             approved_text=data["story"],
             approved_on=today,
             consent=consent,
+            # Who the patient is comes from their record; these say what is shown.
             attribution_style=data["attribution_style"],
-            first_name=first_name,
-            last_name=last_name,
-            age=data.get("age"),
-            town=data.get("town", ""),
+            show_age=data.get("date_of_birth") is not None,
+            show_town=bool(data.get("town")),
             condition=data.get("condition"),
             treatment=data.get("treatment"),
             live=False,
         )
         if data.get("photo"):
             testimonial.photo = store_photo(
-                data["photo"], f"Photo shared with a story (consent #{consent.pk})"
+                data["photo"], f"Photo shared with a story (consent #{consent.pk})", patient
             )
         testimonial.full_clean()
         testimonial.save()

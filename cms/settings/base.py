@@ -145,6 +145,9 @@ MEDIA_URL = "/media/"
 # Signed consent forms live outside MEDIA_ROOT so no URL can ever serve them;
 # only a permission-checked view streams them (consent.views).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# Behind nginx, patient photos are handed to it once the consent check passed: the
+# internal location that maps to PRIVATE_MEDIA_ROOT/patient/ (README, "Patient photos").
+PATIENT_MEDIA_ACCEL_REDIRECT = env("PATIENT_MEDIA_ACCEL_REDIRECT", default="")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

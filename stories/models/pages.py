@@ -38,12 +38,12 @@ class StoryQuerySet(PageQuerySet):
     def for_listing(self, at=None):
         return (
             self.visible(at)
-            .select_related("consent", "hero_image", "condition", "treatment")
+            .select_related("consent__patient", "hero_image", "condition", "treatment")
             .prefetch_related("hero_image__renditions")
         )
 
     def with_consent_status(self, at=None):
-        return self.select_related("consent").annotate(
+        return self.select_related("consent__patient").annotate(
             consent_status=consent_status_expression(at=at)
         )
 
@@ -150,7 +150,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
         max_length=300, help_text="One or two sentences for listings and search results."
     )
     hero_image = models.ForeignKey(
-        "wagtailimages.Image",
+        "stories.PatientPhoto",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -217,9 +217,19 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
             data["about"] = {"@type": "MedicalCondition", "name": self.condition.name}
         return data
 
+    def photos(self):
+        body = [block.value["image"] for block in self.body if block.block_type == "image"]
+        return [photo for photo in (self.hero_image, *body) if photo is not None]
+
+    def photo_ids(self):
+        """The ids of the photos shown, read from the stored body (no photo loaded)."""
+        raw = self.body.raw_data
+        body = [block["value"].get("image") for block in raw if block["type"] == "image"]
+        return {pk for pk in (self.hero_image_id, *body) if pk is not None}
+
     def shown_identifiers(self):
         shown = super().shown_identifiers()
-        block_types = {block.block_type for block in self.body}
+        block_types = {block["type"] for block in self.body.raw_data}
         if self.hero_image_id or "image" in block_types:
             shown.append(Identifier.PHOTO)
         if "video" in block_types:

@@ -1,37 +1,24 @@
 """What every piece of patient content shares: the consent it rests on, the public
-attribution the editor enters, and the rules that decide whether it may be shown.
+attribution, and the rules that decide whether it may be shown.
 
-The private patient record (consent.Patient) is never shown; the public values (first
-name, initial, age, town) are typed here by the editor and the consent decides which of
-them may appear (DOMAIN.md, "What visitors are shown with a patient's words").
+Who the patient is comes from their private record (consent.Patient), reached through
+the consent: the editor picks how they are named among the styles the consent allows
+and whether their age and town appear, but never types a name (DOMAIN.md, "What visitors
+are shown with a patient's words").
 """
 
 import difflib
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 
 from consent import rules
-from consent.models import MaterialConnection
+from consent.models import STYLE_IDENTIFIER, AttributionStyle, MaterialConnection
 from consent.rules import Channel, Identifier
 
 # FTC 16 CFR 255.2: a testimonial implies typical results unless told otherwise.
 EXPERIENCES_VARY = "Individual experiences vary."
-
-
-class AttributionStyle(models.TextChoices):
-    FULL_NAME = "full_name", "Full name (Maria Garcia)"
-    FIRST_NAME_INITIAL = "first_name_initial", "First name and initial (Maria G.)"
-    INITIALS = "initials", "Initials (M. G.)"
-    ANONYMOUS = "anonymous", "Anonymous (a patient)"
-
-
-STYLE_IDENTIFIER = {
-    AttributionStyle.FULL_NAME: Identifier.FULL_NAME,
-    AttributionStyle.FIRST_NAME_INITIAL: Identifier.FIRST_NAME_INITIAL,
-    AttributionStyle.INITIALS: Identifier.INITIALS,
-}
 
 
 def consent_status_expression(at=None):
@@ -87,16 +74,18 @@ class PatientContent(models.Model):
         max_length=20,
         choices=AttributionStyle.choices,
         default=AttributionStyle.ANONYMOUS,
-        help_text="How the patient is named. The consent must cover the style chosen.",
+        help_text="How the patient is named, from their record. The consent must allow it.",
     )
-    first_name = models.CharField(max_length=60, blank=True)
-    last_name = models.CharField(
-        max_length=60, blank=True, help_text="Shown in full only with the full-name style."
+    show_age = models.BooleanField(
+        "show the patient's age",
+        default=False,
+        help_text="From their date of birth on record. The consent must cover age.",
     )
-    age = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty to leave the age out."
+    show_town = models.BooleanField(
+        "show the patient's town",
+        default=False,
+        help_text="From their record. The consent must cover town.",
     )
-    town = models.CharField(max_length=80, blank=True, help_text="Leave empty to leave it out.")
     condition = models.ForeignKey(
         "taxonomy.Condition",
         null=True,
@@ -131,24 +120,18 @@ class PatientContent(models.Model):
 
     experiences_vary = EXPERIENCES_VARY
 
-    def attribution_name(self):
-        first, last = self.first_name.strip(), self.last_name.strip()
-        if self.attribution_style == AttributionStyle.FULL_NAME:
-            return f"{first} {last}".strip()
-        if self.attribution_style == AttributionStyle.FIRST_NAME_INITIAL:
-            return f"{first} {last[:1]}.".strip() if last else first
-        if self.attribution_style == AttributionStyle.INITIALS:
-            return " ".join(f"{part[:1]}." for part in (first, last) if part)
-        return "a patient"
+    @property
+    def patient(self):
+        try:
+            return self.consent.patient
+        except ObjectDoesNotExist:
+            return None
 
     def attribution(self):
-        """E.g. "Maria G., 54, from Leeds" or "a patient from Leeds"."""
-        text = self.attribution_name()
-        if self.age is not None:
-            text += f", {self.age}"
-        if self.town:
-            text += f", from {self.town}" if self.age is not None else f" from {self.town}"
-        return text
+        """E.g. "Maria G., 54, from Springfield" or "a patient from Springfield"."""
+        if self.patient is None:
+            return "a patient"
+        return self.patient.attribution(self.attribution_style, self.show_age, self.show_town)
 
     def material_connection_disclosure(self):
         """The disclosure visitors see when the patient has a material connection."""
@@ -162,9 +145,9 @@ class PatientContent(models.Model):
         shown = []
         if self.attribution_style in STYLE_IDENTIFIER:
             shown.append(STYLE_IDENTIFIER[self.attribution_style])
-        if self.age is not None:
+        if self.show_age:
             shown.append(Identifier.AGE)
-        if self.town:
+        if self.show_town:
             shown.append(Identifier.TOWN)
         if self.condition_id:
             shown.append(Identifier.CONDITION)
@@ -191,10 +174,21 @@ class PatientContent(models.Model):
     def quoted_text_problems(self):
         return []
 
+    def photo_problems(self):
+        patient_id = self.consent.patient_id if self.consent_id else None
+        if any(photo.patient_id != patient_id for photo in self.photos()):
+            return ["A photo here shows someone other than the patient whose consent this is."]
+        return []
+
     def content_problems(self):
         """Why this may not be published: concrete models return this from
         ``publish_problems`` (ModeratedMixin comes first in their bases)."""
-        return self.consent_problems() + self.quoted_text_problems() + self.treatment_problems()
+        return (
+            self.consent_problems()
+            + self.photo_problems()
+            + self.quoted_text_problems()
+            + self.treatment_problems()
+        )
 
     def may_show(self, at=None, channel=Channel.WEBSITE):
         """For one object already in hand (a page being served): live, and the consent
@@ -212,13 +206,32 @@ class PatientContent(models.Model):
             kwargs["update_fields"] = {*update_fields, "identifiers_shown"}
         super().save(*args, **kwargs)
 
+    def photos(self):
+        """The patient photos this content shows (``PatientPhoto`` objects)."""
+        return []
+
     def clean(self):
         super().clean()
         errors = {}
-        style = self.attribution_style
-        if style != AttributionStyle.ANONYMOUS and not self.first_name.strip():
-            errors["first_name"] = "This attribution style needs the patient's first name."
-        if style in STYLE_IDENTIFIER and not self.last_name.strip():
-            errors["last_name"] = "This attribution style needs the patient's last name."
+        if self.consent_id:
+            patient = self.consent.patient
+            if self.pk is not None:
+                stored = type(self)._default_manager.filter(pk=self.pk)
+                before = stored.values_list("consent__patient_id", flat=True).first()
+                if before is not None and before != patient.pk:
+                    errors["consent"] = (
+                        "This content is about another patient: it can move only to a "
+                        "consent of the same patient."
+                    )
+            allowed = self.consent.allowed_styles()
+            if self.attribution_style not in allowed:
+                labels = ", ".join(AttributionStyle(s).label for s in allowed)
+                errors["attribution_style"] = f"The consent allows only: {labels}."
+            if self.show_age and patient.date_of_birth is None:
+                errors["show_age"] = "The patient's record has no date of birth."
+            if self.show_town and not patient.town:
+                errors["show_town"] = "The patient's record has no town."
+            if any(photo.patient_id != patient.pk for photo in self.photos()):
+                errors["consent"] = "A photo here shows someone other than this patient."
         if errors:
             raise ValidationError(errors)

@@ -41,12 +41,12 @@ class TestimonialQuerySet(models.QuerySet):
         )
 
     def with_consent_status(self, at=None):
-        return self.select_related("consent").annotate(
+        return self.select_related("consent__patient").annotate(
             consent_status=consent_status_expression(at=at)
         )
 
 
-DISPLAY_RELATED = ("consent", "photo", "condition", "treatment")
+DISPLAY_RELATED = ("consent__patient", "photo", "condition", "treatment")
 
 
 class Testimonial(
@@ -66,7 +66,7 @@ class Testimonial(
     )
     quote = models.TextField(help_text="The patient's words as visitors will read them.")
     photo = models.ForeignKey(
-        "wagtailimages.Image",
+        "stories.PatientPhoto",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -109,6 +109,12 @@ class Testimonial(
         # Content whose consent has ended stays out of the index even when a later save
         # (the unpublish itself) asks to re-index it.
         return cls.objects.filter(consent__ended_at__isnull=True)
+
+    def photos(self):
+        return [self.photo] if self.photo_id else []
+
+    def photo_ids(self):
+        return {self.photo_id} - {None}
 
     def shown_identifiers(self):
         shown = super().shown_identifiers()

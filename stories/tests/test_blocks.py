@@ -63,14 +63,15 @@ class TestimonialBlockTests(TestCase):
         self.assertNotIn("head straight", " ".join(stream.get_searchable_content(value)))
 
     def test_photo_needs_photo_consent(self):
-        from wagtail_factories import ImageFactory
-
-        testimonial = factories.TestimonialFactory(photo=ImageFactory())
+        consent = ActiveConsentFactory()
+        testimonial = factories.TestimonialFactory(
+            consent=consent, photo=factories.PatientPhotoFactory(patient=consent.patient)
+        )
         self.assertEqual(
             testimonial.publish_problems(), ["The consent does not cover: Photo or face."]
         )
+        consent = ActiveConsentFactory(identifiers=[*factories.SHOWN, Identifier.PHOTO])
         covered = factories.TestimonialFactory(
-            photo=ImageFactory(),
-            consent=ActiveConsentFactory(identifiers=[*factories.SHOWN, Identifier.PHOTO]),
+            photo=factories.PatientPhotoFactory(patient=consent.patient), consent=consent
         )
         self.assertEqual(covered.publish_problems(), [])

@@ -11,8 +11,9 @@ from hypothesis.extra.django import TestCase
 
 from consent import rules
 from consent.factories import ConsentFactory, PatientFactory
+from consent.models import AttributionStyle
 from consent.rules import Channel, Identifier, Status
-from stories.models import AttributionStyle, Testimonial
+from stories.models import Testimonial
 from stories.models.patient_content import visible_q
 from taxonomy.factories import ConditionFactory
 
@@ -69,10 +70,8 @@ class ConsentRuleAgreementTests(TestCase):
             approved_text="Words",
             consent=consent,
             attribution_style=spec["style"],
-            first_name="Maria",
-            last_name="Garcia",
-            age=54 if spec["age"] else None,
-            town="Springfield" if spec["town"] else "",
+            show_age=spec["age"],
+            show_town=spec["town"],
             condition=self.condition if spec["condition"] else None,
             live=False,
         )

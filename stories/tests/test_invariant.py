@@ -3,12 +3,15 @@ consent officers and patients do (hypothesis stateful testing).
 
 After every step, every public surface is read over HTTP, and anything that quotes a
 patient there must rest on a consent that is, by its own recorded facts, active now and
-covering every identifier shown. The check reads the consent rows directly rather than
-calling the code under test.
+covering every identifier shown. Every patient photo URL ever seen on a page (and each
+photo's original) is fetched too: it answers only while a live item showing that photo
+rests on such a consent. The check reads the consent rows directly rather than calling
+the code under test.
 """
 
 import contextlib
 import itertools
+import re
 
 from django.core.management import call_command
 from django.db import transaction
@@ -33,11 +36,18 @@ from core import roles
 from core.factories import SuperuserFactory, UserFactory
 from moderation.publishing import PublishRefused
 from moderation.testing import WorkflowNotApproved, publish_through_workflow
-from stories.factories import PatientStoryPageFactory, TestimonialFactory
-from stories.models import PatientStoryPage, Testimonial
+from stories.factories import PatientPhotoFactory, PatientStoryPageFactory, TestimonialFactory
+from stories.models import PatientPhotoRendition, PatientStoryPage, Testimonial
 from stories.tests.utils import SiteTree
 
-SHOWABLE = [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.CONDITION, Identifier.TOWN]
+SHOWABLE = [
+    Identifier.FIRST_NAME_INITIAL,
+    Identifier.AGE,
+    Identifier.CONDITION,
+    Identifier.TOWN,
+    Identifier.PHOTO,
+]
+PHOTO_URL = re.compile(r"/patient-media/[^\"'\s,)]+")
 # Half the consents cover everything, so that content often does go live.
 IDENTIFIER_SETS = st.one_of(st.just(set(SHOWABLE)), st.sets(st.sampled_from(SHOWABLE)))
 serial = itertools.count()
@@ -70,6 +80,7 @@ class ConsentMachine(RuleBasedStateMachine):
         self.case = ConsentMachine.case
         self.client = self.case.client_class()
         self.markers = {}  # item key -> (model, pk, unique marker text)
+        self.photo_urls = set()  # every patient photo URL a page has shown so far
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -80,9 +91,8 @@ class ConsentMachine(RuleBasedStateMachine):
         # Every run starts with a story and a testimonial live on a full consent, so the
         # random actions below always have published words to act on.
         consent = self.record_consent(set(SHOWABLE), verified=True)
-        for write in (self.write_story, self.write_testimonial):
-            key = write(consent) if write == self.write_story else write(consent, town=False)
-            self.submit_and_approve(key)
+        self.submit_and_approve(self.write_story(consent, photo=True))
+        self.submit_and_approve(self.write_testimonial(consent, town=False, photo=True))
         return consent
 
     # -- Consent officers and patients ----------------------------------------------
@@ -136,25 +146,33 @@ class ConsentMachine(RuleBasedStateMachine):
 
     # -- Editors and reviewers ------------------------------------------------------
 
-    @rule(target=items, consent=consents, town=st.booleans())
-    def write_testimonial(self, consent, town):
+    def photo_of(self, consent):
+        return PatientPhotoFactory(patient=Consent.objects.get(pk=consent).patient)
+
+    @rule(target=items, consent=consents, town=st.booleans(), photo=st.booleans())
+    def write_testimonial(self, consent, town, photo):
         marker = f"Quotemarker{next(serial)}"
         testimonial = TestimonialFactory(
             consent_id=consent,
             title=marker,
             quote=f"{marker} my neck finally let go.",
             approved_text=f"{marker} my neck finally let go.",
-            town="Leeds" if town else "",
+            show_town=town,
+            photo=self.photo_of(consent) if photo else None,
         )
         self.feature(testimonial)
         self.markers[("t", testimonial.pk)] = (Testimonial, testimonial.pk, marker)
         return ("t", testimonial.pk)
 
-    @rule(target=items, consent=consents)
-    def write_story(self, consent):
+    @rule(target=items, consent=consents, photo=st.booleans())
+    def write_story(self, consent, photo):
         marker = f"Storymarker{next(serial)}"
         story = PatientStoryPageFactory(
-            parent=self.case.index, consent_id=consent, title=marker, summary=f"{marker} summary"
+            parent=self.case.index,
+            consent_id=consent,
+            title=marker,
+            summary=f"{marker} summary",
+            hero_image=self.photo_of(consent) if photo else None,
         )
         self.markers[("s", story.pk)] = (PatientStoryPage, story.pk, marker)
         return ("s", story.pk)
@@ -181,6 +199,15 @@ class ConsentMachine(RuleBasedStateMachine):
         except PublishRefused:
             return
         raise AssertionError("a direct publish went through")
+
+    @rule(item=items, show=st.booleans())
+    def editor_changes_what_is_shown(self, item, show):
+        # Coverage changes: the draft shows the patient's age and town, or stops showing
+        # them; it goes live only if submitted and approved again.
+        model, pk, _ = self.markers[item]
+        obj = model.objects.get(pk=pk).get_latest_revision_as_object()
+        obj.show_age = obj.show_town = show
+        obj.save_revision(user=self.case.editor)
 
     @rule(item=items)
     def editor_edits_the_quote(self, item):
@@ -222,6 +249,31 @@ class ConsentMachine(RuleBasedStateMachine):
                 if marker in html:
                     assert allowed, f"{marker} shown on the {surface} without a valid consent"
                     ConsentMachine.sightings.add((kind, surface))
+                self.photo_urls.update(PHOTO_URL.findall(html))
+        self.photo_urls_answer_only_while_consented()
+
+    def photo_urls_answer_only_while_consented(self):
+        items = [model.objects.get(pk=pk) for model, pk, _ in self.markers.values()]
+        for url in sorted(self.photo_urls):
+            response = self.client.get(url)
+            if response.status_code == 404:
+                continue
+            assert response.status_code == 200, (url, response.status_code)
+            name = url.removeprefix("/patient-media/")
+            photo_id = PatientPhotoRendition.objects.get(file=name).image_id
+            showing = [
+                obj
+                for obj in items
+                if photo_id in obj.photo_ids()
+                and obj.live
+                and consent_allows(obj.consent_id, obj.shown_identifiers())
+            ]
+            assert showing, f"{url} answered without a live, consented item showing it"
+            ConsentMachine.sightings.add(("photo", "photo URL"))
+        for obj in items:
+            for photo in obj.photos():
+                # An original is never public, whatever the consent says.
+                assert self.client.get(photo.file.url).status_code == 404, photo.file.url
 
 
 class ConsentInvariantTests(SiteTree, TestCase):
@@ -252,6 +304,7 @@ class ConsentInvariantTests(SiteTree, TestCase):
                 ("s", "story search"),
                 ("t", "story listing"),
                 ("t", "API testimonials"),
+                ("photo", "photo URL"),
             }
             <= ConsentMachine.sightings,
             ConsentMachine.sightings,

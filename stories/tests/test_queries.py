@@ -1,10 +1,9 @@
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from wagtail_factories import ImageFactory
 
 from consent.models import Identifier
-from stories.factories import SHOWN, ActiveConsentFactory
+from stories.factories import SHOWN, ActiveConsentFactory, PatientPhotoFactory
 from stories.tests.utils import SiteTree, live_story, live_testimonial
 
 
@@ -21,8 +20,8 @@ class QueryBudgetTests(TestCase):
     def setUpTestData(cls):
         SiteTree.make_tree()
         cls.index = SiteTree.index
-        photo = ImageFactory()
         consent = ActiveConsentFactory(identifiers=[*SHOWN, Identifier.PHOTO])
+        photo = PatientPhotoFactory(patient=consent.patient)
         cls.testimonials = [
             live_testimonial(consent=consent, photo=photo, title=f"T{n}") for n in range(50)
         ]
@@ -43,7 +42,8 @@ class QueryBudgetTests(TestCase):
 
     def story_with_photo(self):
         consent = ActiveConsentFactory(identifiers=[*SHOWN, Identifier.PHOTO])
-        return live_story(self.index, hero_image=ImageFactory(), consent=consent)
+        photo = PatientPhotoFactory(patient=consent.patient)
+        return live_story(self.index, hero_image=photo, consent=consent)
 
     def test_story_listing_costs_the_same_for_1_and_4_stories(self):
         self.story_with_photo()

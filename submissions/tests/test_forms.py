@@ -62,13 +62,15 @@ class ShareStoryFormTests(TestCase):
 
     def test_shown_things_need_their_box_ticked(self):
         condition = ConditionFactory()
-        form = self.form(identifiers=[], town="Leeds", condition=str(condition.pk))
+        form = self.form(
+            identifiers=[], date_of_birth="1972-03-14", town="Leeds", condition=str(condition.pk)
+        )
         self.assertError(form, "attribution_style", "not_covered")
-        for field in ("age", "town", "condition"):
+        for field in ("date_of_birth", "town", "condition"):
             self.assertTrue(form.has_error(field, "not_covered"), field)
 
     def test_anonymous_needs_no_identifier(self):
-        form = self.form(attribution_style="anonymous", age="", identifiers=[])
+        form = self.form(attribution_style="anonymous", date_of_birth="", identifiers=[])
         self.assertTrue(form.is_valid(), form.errors.as_json())
 
     def test_photo_needs_photo_consent(self):

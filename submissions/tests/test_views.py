@@ -1,10 +1,10 @@
 import re
 
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, TestCase
 from django.urls import reverse
-from wagtail.images import get_image_model
 from wagtail.models import ModelLogEntry, WorkflowState
 
 from consent.factories import ConsentTextFactory
@@ -13,9 +13,8 @@ from consent.tokens import consent_id_from_token
 from core.factories import UserFactory
 from core.roles import CONSENT_OFFICERS
 from moderation.publishing import PublishRefused
-from stories.models import Testimonial
+from stories.models import PatientPhoto, Testimonial
 from submissions import ratelimit
-from submissions.images import COLLECTION_NAME
 from submissions.tests.utils import decompression_bomb, form_data, image_upload
 
 URL = reverse("submissions:share")
@@ -141,15 +140,22 @@ class ShareStoryViewTests(TestCase):
         self.assertFalse(testimonial.live)
         self.assertFalse(Testimonial.objects.visible().exists())
 
-    def test_photo_is_stored_in_the_submissions_collection(self):
+    def test_photo_is_stored_privately_and_unreachable_until_verified(self):
         self.post(
             files={"photo": image_upload("IMG_0001.jpg", image_format="JPEG")},
             identifiers=["first_name_initial", "age", "photo"],
         )
-        photo = Testimonial.objects.get().photo
-        self.assertEqual(photo.collection.name, COLLECTION_NAME)
+        testimonial = Testimonial.objects.get()
+        photo = testimonial.photo
+        self.assertEqual(photo.patient, testimonial.consent.patient)
         self.assertNotIn("IMG_0001", photo.file.name)
         self.assertEqual((photo.width, photo.height), (40, 30))
+        self.assertTrue(photo.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT)))
+        # Nothing from an unverified submission is reachable by any URL.
+        self.assertEqual(self.client.get(photo.file.url).status_code, 404)
+        self.assertEqual(self.client.get(f"/media/{photo.file.name}").status_code, 404)
+        rendition = photo.get_rendition("fill-100x100")
+        self.assertEqual(self.client.get(rendition.url).status_code, 404)
 
     def test_stored_before_any_email_is_sent(self):
         with self.captureOnCommitCallbacks() as callbacks:
@@ -206,7 +212,7 @@ class ShareStoryViewTests(TestCase):
         )
         self.assertContains(response, "more pixels than we can safely open")
         self.assertNothingStored()
-        self.assertFalse(get_image_model().objects.exists())
+        self.assertFalse(PatientPhoto.objects.exists())
 
     def test_honeypot_pretends_success_and_stores_nothing(self):
         response = self.post(website="http://spam.example")

@@ -24,7 +24,7 @@ def form_data(text, **overrides):
         "email": "maria@example.org",
         "story": "After three injections I can turn my head again.",
         "attribution_style": "first_name_initial",
-        "age": "54",
+        "date_of_birth": "1972-03-14",
         "town": "",
         "identifiers": ["first_name_initial", "age"],
         "channels": ["website"],

@@ -1,0 +1,82 @@
+"""Photos that depict a patient: patient data, not site images.
+
+Wagtail's image machinery (renditions, focal points, ``{% image %}``, ``{% picture %}``)
+works on any ``AbstractImage``; these models keep their files in private storage, whose
+URLs lead to ``stories.views.patient_photo``. That view decides at each request, with the
+one consent rule, whether a live item showing the photo may be shown now; otherwise every
+URL of the photo, original and renditions, answers 404. Illustrations and diagrams stay
+ordinary public Wagtail images.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from wagtail.images.models import (
+    AbstractImage,
+    AbstractRendition,
+    WagtailImageField,
+    get_rendition_upload_to,
+    get_upload_to,
+)
+from wagtail.search import index
+
+PATIENT_MEDIA_URL = "/patient-media/"
+
+
+def patient_media_storage():
+    """Files outside MEDIA_ROOT, whose URLs go through the consent-checked view."""
+    return FileSystemStorage(
+        location=str(Path(str(settings.PRIVATE_MEDIA_ROOT)) / "patient"),
+        base_url=PATIENT_MEDIA_URL,
+    )
+
+
+class PatientPhoto(AbstractImage):
+    patient = models.ForeignKey(
+        "consent.Patient",
+        on_delete=models.PROTECT,
+        related_name="photos",
+        help_text="Whom the photo shows: only their consent can let it be published.",
+    )
+    file = WagtailImageField(
+        verbose_name="file",
+        upload_to=get_upload_to,
+        storage=patient_media_storage,
+        width_field="width",
+        height_field="height",
+    )
+
+    admin_form_fields = ("title", "file", "patient", "description")
+    search_fields = [index.SearchField("title"), index.FilterField("patient")]
+
+    class Meta:
+        verbose_name = "patient photo"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def patient_label(self):
+        return self.patient.public_label()
+
+
+class PatientPhotoRendition(AbstractRendition):
+    image = models.ForeignKey(PatientPhoto, related_name="renditions", on_delete=models.CASCADE)
+    file = WagtailImageField(
+        upload_to=get_rendition_upload_to,
+        storage=patient_media_storage,
+        width_field="width",
+        height_field="height",
+    )
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    @staticmethod
+    def construct_cache_key(image, filter_cache_key, filter_spec):
+        # Kept apart from public images' renditions in the shared cache.
+        return "patient-" + AbstractRendition.construct_cache_key(
+            image, filter_cache_key, filter_spec
+        )
