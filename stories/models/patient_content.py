@@ -6,8 +6,6 @@ name, initial, age, town) are typed here by the editor and the consent decides w
 them may appear (DOMAIN.md, "What visitors are shown with a patient's words").
 """
 
-import difflib
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -56,19 +54,6 @@ def search_visible(queryset, query, at=None):
     ranked = [obj.pk for obj in get_search_backend().search(query, queryset.model)]
     visible = queryset.visible(at).in_bulk(ranked)
     return [visible[pk] for pk in ranked if pk in visible]
-
-
-def text_diff(approved, current):
-    """A unified diff, word by word per line, of the approved text against the current one."""
-    return list(
-        difflib.unified_diff(
-            (approved or "").splitlines(),
-            (current or "").splitlines(),
-            fromfile="Approved by the patient",
-            tofile="Now in the draft",
-            lineterm="",
-        )
-    )
 
 
 def normalise(text):
