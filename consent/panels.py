@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from consent.models import Consent
+from consent.models import Consent, Status
 from consent.permissions import is_consent_officer
 
 
@@ -27,3 +27,32 @@ class ExpiringConsentsPanel(Component):
             .order_by("expires_on")
         )
         return {"consents": consents, "request": self.request}
+
+
+class AwaitingVerificationPanel(Component):
+    """Consents recorded but not yet checked by an officer: nothing linked to them can
+    be published until they are, so they come first on an officer's dashboard."""
+
+    name = "consents_awaiting_verification"
+    template_name = "consent/admin/awaiting_verification_panel.html"
+    order = 50
+    LIMIT = 20
+
+    def __init__(self, request):
+        self.request = request
+
+    def is_shown(self):
+        return is_consent_officer(self.request.user)
+
+    def get_context_data(self, parent_context):
+        pending = (
+            Consent.objects.with_status(Status.PENDING)
+            .select_related("patient", "obtained_by")
+            .order_by("signed_at", "pk")
+        )
+        return {
+            "consents": pending[: self.LIMIT],
+            "total": pending.count(),
+            "can_verify": self.request.user.has_perm("consent.verify_consent"),
+            "request": self.request,
+        }

@@ -16,15 +16,16 @@ from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, ListingButton
 
 from consent.forms import ConsentForm, ConsentTextForm, VerifyForm, WithdrawalForm
 from consent.models import CREATED, Consent, ConsentText, Patient, Status
+from core.admin_columns import DateAndDistanceColumn
 
 # -- Consents ----------------------------------------------------------------------
 
@@ -85,7 +86,20 @@ class ConsentIndexView(generic.IndexView):
         for priority, (label, icon, url) in enumerate(
             consent_actions(instance, self.request.user), start=40
         ):
-            buttons.append(MenuItem(label, url=url, icon_name=icon, priority=priority))
+            if label == "Verify":
+                # The officer's main task on a pending consent: a button in the row,
+                # not an entry in the "more" menu.
+                buttons.append(
+                    ListingButton(
+                        label,
+                        url=url,
+                        icon_name=icon,
+                        priority=1,
+                        attrs={"aria-label": f"Verify {instance}"},
+                    )
+                )
+            else:
+                buttons.append(MenuItem(label, url=url, icon_name=icon, priority=priority))
         return buttons
 
 
@@ -338,9 +352,9 @@ class ConsentViewSet(ModelViewSet):
             accessor="get_status_display",
             primary=lambda c: c.status == Status.ACTIVE,
         ),
-        DateColumn("expires_on", label="Expires", sort_key="expires_on"),
+        DateAndDistanceColumn("expires_on", label="Expires", sort_key="expires_on"),
         Column("channels", label="Channels", accessor="get_channels_display"),
-        DateColumn("verified_at", label="Verified", sort_key="verified_at"),
+        DateAndDistanceColumn("verified_at", label="Verified", sort_key="verified_at"),
     ]
     list_export = [
         "pk",

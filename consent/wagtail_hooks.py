@@ -3,7 +3,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from consent import models
-from consent.panels import ExpiringConsentsPanel
+from consent.panels import AwaitingVerificationPanel, ExpiringConsentsPanel
 from consent.permissions import ConsentOfficerPermissionPolicy
 from consent.viewsets import ConsentViewSetGroup
 
@@ -18,10 +18,10 @@ def register_consent_viewsets():
 
 
 @hooks.register("construct_homepage_panels")
-def add_expiring_consents_panel(request, panels):
-    panel = ExpiringConsentsPanel(request)
-    if panel.is_shown():
-        panels.append(panel)
+def add_consent_panels(request, panels):
+    for panel in (AwaitingVerificationPanel(request), ExpiringConsentsPanel(request)):
+        if panel.is_shown():
+            panels.append(panel)
 
 
 @hooks.register("register_log_actions")

@@ -4,10 +4,12 @@ organisation's details. Safe to run again: it changes only what is still empty.
 Runs after stories.demo (home/management/commands/load_demo.py) so that the stories it
 features exist; without them it features nothing."""
 
+from django.utils import timezone
 from wagtail.models import Site
 
 from core.models import OrganisationSettings
-from home.models import HomePage
+from home.models import HomePage, StandardPage
+from home.standard_pages import PAGES
 from moderation.testing import WorkflowNotApproved, publish_through_workflow
 
 INTRO = (
@@ -28,14 +30,15 @@ def load():
     home = site.root_page.specific
     if isinstance(home, HomePage):
         lines.append(f"  Home page: {_home(home)}")
+        lines.extend(f"  {title}: {state}" for title, state in _standard_pages(home))
     return lines
 
 
 def _settings(site):
     settings = OrganisationSettings.for_site(site)
     if not settings.address:
-        settings.address = "12 Riverside Walk\nSpringfield"
-        settings.phone = "0100 000 0000"
+        settings.address = "1200 River Road, Suite 300\nSpringfield, IL 62701"
+        settings.phone = "(217) 555-0142"
         settings.email = "hello@riverside-neurology.example"
         settings.save()
     return settings
@@ -75,3 +78,27 @@ def _home(home):
     except WorkflowNotApproved as refused:
         return f"draft, refused: {refused}"
     return "published with " + ", ".join(changed)
+
+
+def _standard_pages(home):
+    """The footer's pages, each published through the site's workflow like any page."""
+    for words in PAGES:
+        page = StandardPage.objects.child_of(home).filter(slug=words["slug"]).first()
+        if page is not None:
+            yield words["title"], "live" if page.live else "exists (not live)"
+            continue
+        page = StandardPage(
+            title=words["title"],
+            slug=words["slug"],
+            intro=words["intro"],
+            body=words["body"],
+            last_reviewed=timezone.localdate(),
+            live=False,  # it goes live through the workflow below, not by being created
+        )
+        home.add_child(instance=page)
+        try:
+            publish_through_workflow(page)
+        except WorkflowNotApproved as refused:
+            yield words["title"], f"draft, refused: {refused}"
+            continue
+        yield words["title"], "published"

@@ -1,3 +1,4 @@
+from django.db import models
 from django.db.models import Exists, OuterRef
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -84,6 +85,7 @@ class HomePage(Page):
         "articles.ArticleIndexPage",
         "stories.StoryIndexPage",
         "stories.TestimonialIndexPage",
+        "home.StandardPage",
     ]
     max_count = 1
 
@@ -95,3 +97,30 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(home_sections(self, request))
         return context
+
+
+class StandardPage(Page):
+    """A plain page the site needs beside its content: the privacy notice, the
+    accessibility statement, how consent and withdrawal work. Linked from the footer
+    (home.navigation.footer_pages) and published through the site's workflow like any
+    other page."""
+
+    intro = models.TextField(blank=True, max_length=400)
+    body = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="Shown on the page: when its content was last checked."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+    ]
+
+    search_fields = [*Page.search_fields]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "standard page"

@@ -1,4 +1,5 @@
-"""The main menu: the site's live, public top-level pages marked "show in menus".
+"""The main menu: the site's live, public top-level pages marked "show in menus"; and
+the footer's links: the site's live, public standard pages (privacy notice, ...).
 
 Built once per site and kept in Django's cache for a minute; any publish, unpublish,
 move, save or delete of a page drops it, so a change shows on the next request. Only
@@ -11,6 +12,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 TIMEOUT = 60
 KEY = "home:main-menu"  # one entry holding every site's menu, so one delete clears all
+FOOTER_KEY = "home:footer-links"
 
 
 def main_menu(request):
@@ -27,8 +29,25 @@ def main_menu(request):
     return menus[site.pk]
 
 
+def footer_pages(request):
+    from home.models import StandardPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    links = cache.get(FOOTER_KEY) or {}
+    if site.pk not in links:
+        pages = StandardPage.objects.child_of(site.root_page).live().public().order_by("path")
+        links[site.pk] = [
+            {"pk": page.pk, "slug": page.slug, "title": page.title, "url": page.get_url(request)}
+            for page in pages
+        ]
+        cache.set(FOOTER_KEY, links, TIMEOUT)
+    return links[site.pk]
+
+
 def clear(**kwargs):
-    cache.delete(KEY)
+    cache.delete_many([KEY, FOOTER_KEY])
 
 
 def clear_on_page_change(sender, instance, **kwargs):

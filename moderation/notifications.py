@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.template.loader import render_to_string
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from core.email import queue_email
 
@@ -10,9 +11,16 @@ def email_submitter(workflow_state, subject, template, reasons):
     if not submitter or not submitter.email:
         return
     obj = workflow_state.content_object
+    obj = obj.specific if hasattr(obj, "specific") else obj
+    # A link to the item itself, not to the dashboard.
+    edit_url = AdminURLFinder(submitter).get_edit_url(obj) or "/admin/"
     body = render_to_string(
         template,
-        {"object": obj, "reasons": reasons, "base_url": settings.WAGTAILADMIN_BASE_URL},
+        {
+            "object": obj,
+            "reasons": reasons,
+            "edit_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + edit_url,
+        },
     )
     queue_email(subject.format(object=obj), body, [submitter.email])
 

@@ -3,9 +3,11 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from moderation.models import FourEyesApprovalTask
 from moderation.publishing import PUBLISH_REFUSED, ModeratedMixin, log_refusal
+from moderation.sent_back import explain_sent_back, replace_submitted_message
 
 DIRECT_PUBLISH_REFUSED = (
     "This content goes live only through its moderation workflow. "
@@ -79,6 +81,7 @@ def refuse_direct_publish(request, obj, redirect_to):
         messages.error(request, DIRECT_PUBLISH_REFUSED)
         return redirect(redirect_to)
     explain_four_eyes(request, obj)
+    explain_sent_back(request, obj)
     return None
 
 
@@ -100,6 +103,19 @@ def refuse_direct_snippet_publish(request, instance):
 @hooks.register("before_create_snippet")
 def refuse_direct_snippet_publish_on_create(request, model):
     return refuse_direct_publish(request, model(), request.get_full_path())
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def back_to_a_submission_sent_back(request, obj):
+    """A submission the automatic check sent straight back gets no "submitted" toast:
+    the editor is taken back to the item, which says why."""
+    obj = obj.specific if hasattr(obj, "specific") else obj
+    if replace_submitted_message(request, obj):
+        return redirect(AdminURLFinder(request.user).get_edit_url(obj))
+    return None
 
 
 @hooks.register("before_bulk_action")

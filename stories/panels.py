@@ -3,7 +3,7 @@ and a diff of the patient's words against what they approved (FTC 16 CFR 255.1).
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 
-from stories.models.patient_content import text_diff
+from stories.diff import word_diff
 
 
 class ReadOnlyPanel(Panel):
@@ -30,7 +30,7 @@ class ApprovedTextDiffPanel(ReadOnlyPanel):
             context = super().get_context_data(parent_context)
             obj = self.instance
             quoted = obj.quoted_text() if hasattr(obj, "quoted_text") else obj.quote
-            context["diff"] = text_diff(obj.approved_text, quoted) if obj.approved_text else []
+            context["diff"] = word_diff(obj.approved_text, quoted) if obj.approved_text else []
             context["problems"] = obj.quoted_text_problems()
             return context
 

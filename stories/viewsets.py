@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -14,7 +14,9 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consent.models import Status
+from core.admin_columns import DateAndDistanceColumn
 from core.roles import COMPLIANCE_APPROVERS, CONSENT_OFFICERS
+from moderation.sent_back import SentBackColumn, sent_back_annotation
 from stories.models import PatientPhoto, PatientStoryPage, Takedown, Testimonial
 
 
@@ -44,8 +46,9 @@ class TestimonialViewSet(SnippetViewSet):
         "title",
         ConsentStatusColumn(),
         Column("attribution", label="Shown as"),
-        DateColumn("consent.expires_on", label="Consent expires"),
-        "status_string",
+        DateAndDistanceColumn("consent.expires_on", label="Consent expires"),
+        LiveStatusTagColumn(),
+        SentBackColumn(),
     ]
     list_filter = ["live", "condition", "treatment"]
     search_fields = ["title", "quote"]
@@ -53,7 +56,11 @@ class TestimonialViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
     def get_queryset(self, request):
-        return Testimonial.objects.with_consent_status().select_related("condition", "treatment")
+        return (
+            Testimonial.objects.with_consent_status()
+            .annotate(sent_back_because=sent_back_annotation(Testimonial))
+            .select_related("condition", "treatment")
+        )
 
 
 class PatientPhotoForm(WagtailAdminModelForm):
@@ -85,7 +92,12 @@ class PatientPhotoViewSet(SnippetViewSet):
 
 class StoryIndexView(PageIndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().with_consent_status()
+        return (
+            super()
+            .get_base_queryset()
+            .with_consent_status()
+            .annotate(sent_back_because=sent_back_annotation(PatientStoryPage))
+        )
 
 
 class PatientStoryListingViewSet(PageListingViewSet):
@@ -98,7 +110,8 @@ class PatientStoryListingViewSet(PageListingViewSet):
     columns = [
         *PageListingViewSet.columns,
         ConsentStatusColumn(),
-        DateColumn("consent.expires_on", label="Consent expires"),
+        DateAndDistanceColumn("consent.expires_on", label="Consent expires"),
+        SentBackColumn(),
     ]
 
 
@@ -163,7 +176,7 @@ class LiveContentReportView(ReportView):
         ),
         Column("identifiers", label="Identifiers covered"),
         Column("channels", label="Channels"),
-        DateColumn("expires_on", label="Consent expires"),
+        DateAndDistanceColumn("expires_on", label="Consent expires"),
     ]
 
     def dispatch(self, request, *args, **kwargs):

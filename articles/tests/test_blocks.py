@@ -77,7 +77,11 @@ class BlockRenderingTests(TestCase):  # image blocks bulk-fetch images
                 }
             ],
         )
-        self.assertInHTML("<h3>Sternocleidomastoid</h3>", html)
+        self.assertInHTML(
+            '<h3><span class="injection-site__number" aria-hidden="true">1</span>'
+            "Sternocleidomastoid</h3>",
+            html,
+        )
         self.assertInHTML("<dt>What it does</dt>", html)
         self.assertInHTML("<dd>Overactive in rotational torticollis.</dd>", html)
 

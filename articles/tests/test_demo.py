@@ -41,8 +41,16 @@ class DemoTests(TestCase):
     def test_the_guide_names_the_injection_sites(self):
         article = TreatmentArticlePage.objects.get(slug="botox-for-cervical-dystonia")
         response = self.client.get(article.url)
-        for muscle in ["Sternocleidomastoid", "Scalenes", "Levator scapulae", "Splenius capitis"]:
-            self.assertContains(response, f"<h3>{muscle}</h3>", html=True)
+        muscles = ["Sternocleidomastoid", "Scalenes", "Levator scapulae", "Splenius capitis"]
+        for number, muscle in enumerate(muscles, start=1):
+            # Numbered as in the diagram above the list, and described in its words.
+            self.assertContains(
+                response,
+                f'<h3><span class="injection-site__number" aria-hidden="true">{number}</span>'
+                f"{muscle}</h3>",
+                html=True,
+            )
+            self.assertContains(response, f"{number}: {muscle}, seen from the")
 
     def test_a_second_run_changes_nothing(self):
         before = [

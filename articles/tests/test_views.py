@@ -100,7 +100,7 @@ class ArticlePageTests(TestCase):
                 {
                     "@type": "MedicalCondition",
                     "name": "Cervical dystonia",
-                    "url": "http://localhost/articles/conditions/cervical-dystonia/",
+                    "url": "http://testserver/articles/conditions/cervical-dystonia/",
                 }
             ],
         )

@@ -14,3 +14,20 @@ def main_menu(context):
     if not hasattr(request, "_main_menu"):
         request._main_menu = navigation.main_menu(request)
     return request._main_menu
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context):
+    """The standard pages linked from the footer (cached per site; see home.navigation)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    if not hasattr(request, "_footer_pages"):
+        request._footer_pages = navigation.footer_pages(request)
+    return request._footer_pages
+
+
+@register.simple_tag(takes_context=True)
+def standard_page_url(context, slug):
+    """The URL of the live standard page with this slug ("how-consent-works"), or ""."""
+    return next((link["url"] for link in footer_pages(context) if link["slug"] == slug), "")

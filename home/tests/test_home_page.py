@@ -114,10 +114,10 @@ class HomePageTests(TestCase):
         response = self.client.get("/")
         self.assertContains(response, '<meta property="og:type" content="website">')
         self.assertContains(response, f'<meta property="og:title" content="{self.home.title}">')
-        self.assertContains(response, '<meta property="og:url" content="http://localhost/">')
+        self.assertContains(response, '<meta property="og:url" content="http://testserver/">')
         self.assertContains(response, '<meta property="og:site_name"')
         self.assertContains(response, '<meta name="twitter:card" content="summary">')
-        self.assertContains(response, '<link rel="canonical" href="http://localhost/">')
+        self.assertContains(response, '<link rel="canonical" href="http://testserver/">')
         self.assertNotContains(response, "og:image")
 
 

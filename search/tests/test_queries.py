@@ -61,4 +61,5 @@ class SearchQueryBudgetTests(TestCase):
             many, response = self.count_queries("dystonia", page)
             self.assertContains(response, f"{3 * MANY} results")
             self.assertLessEqual(many, one, f"page {page}")
-        self.assertLessEqual(one, 13)
+        # 13, and 2 for the footer's standard pages on a cold cache (home.navigation).
+        self.assertLessEqual(one, 15)

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count
 from django.http import Http404
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
@@ -82,9 +83,18 @@ class StoryIndexPage(Page):
         from taxonomy.models import Condition, Treatment
 
         here = PatientStoryPage.objects.child_of(self).visible().values("pk")
+        # Counted over the same join the filter uses: the visible stories about each.
         return {
-            "condition": list(Condition.objects.filter(patientstorypages__in=here).distinct()),
-            "treatment": list(Treatment.objects.filter(patientstorypages__in=here).distinct()),
+            "condition": list(
+                Condition.objects.filter(patientstorypages__in=here).annotate(
+                    story_count=Count("patientstorypages")
+                )
+            ),
+            "treatment": list(
+                Treatment.objects.filter(patientstorypages__in=here).annotate(
+                    story_count=Count("patientstorypages")
+                )
+            ),
         }
 
     def get_context(self, request, *args, **kwargs):

@@ -7,8 +7,6 @@ and whether their age and town appear, but never types a name (DOMAIN.md, "What 
 are shown with a patient's words").
 """
 
-import difflib
-
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -42,19 +40,6 @@ def search_visible(queryset, query, at=None):
     ranked = [obj.pk for obj in get_search_backend().search(query, queryset.model)]
     visible = queryset.visible(at).in_bulk(ranked)
     return [visible[pk] for pk in ranked if pk in visible]
-
-
-def text_diff(approved, current):
-    """A unified diff, word by word per line, of the approved text against the current one."""
-    return list(
-        difflib.unified_diff(
-            (approved or "").splitlines(),
-            (current or "").splitlines(),
-            fromfile="Approved by the patient",
-            tofile="Now in the draft",
-            lineterm="",
-        )
-    )
 
 
 def normalise(text):

@@ -42,9 +42,37 @@ class AdminTests(TestCase):
         )
         url = reverse("wagtailsnippets_stories_testimonial:edit", args=[draft.pk])
         response = self.client.get(url)
-        self.assertContains(response, "+It helped me a great deal.")
-        self.assertContains(response, "-It helped me.")
+        # Word by word: "me." became "me a great deal."
+        self.assertContains(response, "<span>It helped</span>", html=True)
+        self.assertInHTML(
+            '<del class="stories-diff__deleted"><span class="w-sr-only">[removed: </span>me.'
+            '<span class="w-sr-only">]</span></del>',
+            response.content.decode(),
+        )
+        self.assertInHTML(
+            '<ins class="stories-diff__inserted"><span class="w-sr-only">[added: </span>'
+            'me a great deal.<span class="w-sr-only">]</span></ins>',
+            response.content.decode(),
+        )
         self.assertContains(response, "FTC 16 CFR 255.1")
+
+    def test_a_quote_only_rewrapped_shows_no_difference(self):
+        self.client.force_login(self.editor)
+        draft = factories.TestimonialFactory(
+            quote="It helped me\na great deal.", approved_text="It helped me a  great deal."
+        )
+        url = reverse("wagtailsnippets_stories_testimonial:edit", args=[draft.pk])
+        response = self.client.get(url)
+        self.assertContains(response, "The quoted words match the text the patient approved.")
+        self.assertNotContains(response, "stories-diff__")
+
+    def test_testimonial_listing_has_human_column_names_and_dates(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("wagtailsnippets_stories_testimonial:list"))
+        self.assertNotContains(response, "Status string")
+        self.assertNotContains(response, "Just now")
+        expires = self.testimonial.consent.expires_on
+        self.assertContains(response, f"{expires:%-d %b %Y}, in ")
 
     def test_report_lists_live_content_for_consent_officers_only(self):
         url = reverse("stories_live_content_report")

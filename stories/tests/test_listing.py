@@ -74,7 +74,7 @@ class ManyStoriesTests(TestCase):
         )
         self.assertContains(
             response,
-            '<link rel="canonical" href="http://localhost/stories/?condition=cervical-dystonia&amp;page=2">',
+            '<link rel="canonical" href="http://testserver/stories/?condition=cervical-dystonia&amp;page=2">',
         )
         self.assertContains(response, '<option value="cervical-dystonia" selected>')
 
