@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from core import roles
-from moderation.testing import submit
+from moderation.services import submit_for_moderation
 from moderation.tests.utils import user_in
 from stories.factories import TestimonialFactory
 
@@ -19,7 +19,7 @@ class WorkflowEmailTests(TestCase):
     def test_the_automatic_check_email_links_to_the_item_without_html_entities(self):
         testimonial = TestimonialFactory(title="Maria's first month", consent__verified_at=None)
         with self.captureOnCommitCallbacks(execute=True):
-            submit(testimonial, self.editor)
+            submit_for_moderation(testimonial, self.editor)
         (message,) = [m for m in mail.outbox if "automatic consent check" in m.subject]
         edit_url = reverse("wagtailsnippets_stories_testimonial:edit", args=[testimonial.pk])
         self.assertIn(f"http://testserver{edit_url}", message.body)
@@ -30,7 +30,7 @@ class WorkflowEmailTests(TestCase):
     def test_wagtail_notifications_are_plain_text(self):
         testimonial = TestimonialFactory(title="Maria's first month")
         with self.captureOnCommitCallbacks(execute=True):
-            submit(testimonial, self.editor)
+            submit_for_moderation(testimonial, self.editor)
         to_reviewer = [m for m in mail.outbox if self.reviewer.email in m.to]
         self.assertTrue(to_reviewer, [m.subject for m in mail.outbox])
         for message in to_reviewer:

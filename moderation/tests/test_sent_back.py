@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from core import roles
-from moderation.testing import submit
+from moderation.services import submit_for_moderation
 from moderation.tests.utils import user_in
 from stories.factories import PatientStoryPageFactory, TestimonialFactory
 from stories.tests.utils import SiteTree
