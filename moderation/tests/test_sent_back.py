@@ -102,7 +102,7 @@ class SentBackTests(TestCase):
         self.assertNotContains(listing, "sent this back")
 
     def test_the_testimonial_listing_row_says_why(self):
-        submit(self.refused, self.editor)
+        submit_for_moderation(self.refused, self.editor)
         html = self.client.get(reverse("wagtailsnippets_stories_testimonial:list")).content
         html = html.decode()
         self.assertIn("Sent back because", html)
@@ -115,7 +115,7 @@ class SentBackTests(TestCase):
         story = PatientStoryPageFactory(
             parent=SiteTree.index, title="Refused story", consent__verified_at=None
         )
-        submit(story, self.editor)
+        submit_for_moderation(story, self.editor)
         html = self.client.get("/admin/patient_stories/").content.decode()
         row = html[html.index("Refused story") :]
         self.assertIn("pending verification", row[: row.index("</tr>")])
