@@ -5,16 +5,20 @@ from django.test import TestCase
 from django.urls import reverse
 
 from core import roles
+from core.factories import UserFactory
 from moderation.services import submit_for_moderation
-from moderation.tests.utils import user_in
 from stories.factories import TestimonialFactory
 
 
 class WorkflowEmailTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = user_in(roles.EDITORS, "edna", first_name="Siobhán", last_name="O'Neil")
-        cls.reviewer = user_in(roles.CLINICAL_REVIEWERS, "rhea", first_name="Dr D'Arcy")
+        cls.editor = UserFactory(
+            username="edna", roles=[roles.EDITORS], first_name="Siobhán", last_name="O'Neil"
+        )
+        cls.reviewer = UserFactory(
+            username="rhea", roles=[roles.CLINICAL_REVIEWERS], first_name="Dr D'Arcy"
+        )
 
     def test_the_automatic_check_email_links_to_the_item_without_html_entities(self):
         testimonial = TestimonialFactory(title="Maria's first month", consent__verified_at=None)

@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from core import roles
+from core.factories import UserFactory
 from moderation.services import submit_for_moderation
-from moderation.tests.utils import user_in
 from stories.factories import PatientStoryPageFactory, TestimonialFactory
 from stories.tests.utils import SiteTree
 
@@ -68,7 +68,7 @@ class SentBackTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         SiteTree.make_tree()
-        cls.editor = user_in(roles.EDITORS, "edna")
+        cls.editor = UserFactory(username="edna", roles=[roles.EDITORS])
         # Pending verification: the automatic check refuses it.
         cls.refused = TestimonialFactory(title="Refused quote", consent__verified_at=None)
         cls.passing = TestimonialFactory(title="Fine quote")
