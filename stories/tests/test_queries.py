@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail_factories import ImageFactory
 
 from consent.models import Identifier
+from moderation.testing import publish_through_workflow
 from stories.factories import SHOWN, ActiveConsentFactory
 from stories.tests.utils import SiteTree, live_story, live_testimonial
 
@@ -29,7 +30,7 @@ class QueryBudgetTests(TestCase):
 
     def feature(self, testimonials):
         self.index.featured = [("testimonial", t) for t in testimonials]
-        self.index.save_revision().publish()
+        publish_through_workflow(self.index)
 
     def test_embedded_testimonials_cost_the_same_for_1_and_50(self):
         self.feature(self.testimonials[:1])
