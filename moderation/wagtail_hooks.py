@@ -8,6 +8,7 @@ from wagtail.admin.views.pages.copy import CopyView
 from wagtail.admin.views.pages.move import MoveConfirmView
 from wagtail.models import Page
 
+from moderation.access import ROLES_CHANGED
 from moderation.models import FourEyesApprovalTask
 from moderation.publishing import (
     PUBLISH_REFUSED,
@@ -30,6 +31,15 @@ def register_moderation_log_actions(actions):
         return "Publishing refused: " + " ".join(data.get("reasons", []))
 
     actions.register_action(PUBLISH_REFUSED, "Publishing refused", refused_message)
+
+    def roles_message(data):
+        return (
+            f"Roles of {data.get('user')} changed by {data.get('by')}: "
+            f"{', '.join(data.get('before', [])) or 'none'} \u2192 "
+            f"{', '.join(data.get('after', [])) or 'none'}"
+        )
+
+    actions.register_action(ROLES_CHANGED, "Roles changed", roles_message)
 
 
 # The publish gate refuses a direct publish on every path; these hooks keep editors
