@@ -168,11 +168,6 @@ class FourEyesApprovalTask(AbstractGroupApprovalTask):
             .first()
         )
 
-    def locked_for_user(self, obj, user):
-        # Reviewers open, preview, compare and comment on what is in their task, but
-        # only people who may edit it anyway change it.
-        return super().locked_for_user(obj, user) or not may_edit(obj, user)
-
     def get_actions(self, obj, user):
         if self.is_excluded(obj, user) or not super().get_actions(obj, user):
             return []

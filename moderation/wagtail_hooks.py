@@ -1,5 +1,8 @@
+import json
+
 from django.apps import apps
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
@@ -9,7 +12,7 @@ from wagtail.admin.views.pages.move import MoveConfirmView
 from wagtail.models import Page
 
 from moderation.access import ROLES_CHANGED
-from moderation.models import FourEyesApprovalTask
+from moderation.models import FourEyesApprovalTask, may_edit
 from moderation.publishing import (
     PUBLISH_REFUSED,
     PublishRefused,
@@ -18,11 +21,17 @@ from moderation.publishing import (
     log_refusal,
 )
 from moderation.services import workflow_misconfiguration
+from moderation.viewsets import ApprovalRuleViewSet
 
 DIRECT_PUBLISH_REFUSED = (
     "This content goes live only through its moderation workflow. "
     "Use \u201cSubmit for moderation\u201d instead of publishing it directly."
 )
+
+
+@hooks.register("register_admin_viewset")
+def register_approval_rules():
+    return ApprovalRuleViewSet("approval_rules")
 
 
 @hooks.register("register_log_actions")
@@ -114,10 +123,38 @@ def workflow_of(obj, parent_page=None):
     return type(obj).get_default_workflow() or (parent_page and parent_page.get_workflow())
 
 
+def review_without_editing(request, obj, redirect_to):
+    """Reviewers reach the editor through their task (Wagtail lets a task's group in) to
+    read, preview, compare and act on it; without edit rights of their own, a POST
+    performs their workflow action and saves nothing else."""
+    if request.method != "POST" or not obj.pk or may_edit(obj, request.user):
+        return None
+    task_state = getattr(obj, "current_workflow_task_state", None)
+    action = request.POST.get("workflow-action-name")
+    if request.POST.get("action-workflow-action") and task_state is not None:
+        task = task_state.task.specific
+        if action in {name for name, _, _ in task.get_actions(obj, request.user)}:
+            extra = json.loads(request.POST.get("workflow-action-extra-data") or "{}")
+            try:
+                task.on_action(task_state, request.user, action, **extra)
+            except PermissionDenied as refused:
+                messages.error(request, str(refused))
+                return redirect(redirect_to)
+            messages.success(request, f"\u201c{obj}\u201d: your decision is recorded.")
+            return redirect("wagtailadmin_home")
+    messages.error(
+        request,
+        "You can review this but not change it: approve it, or request changes with a comment.",
+    )
+    return redirect(redirect_to)
+
+
 @hooks.register("before_edit_page")
 def refuse_direct_page_publish(request, page):
     page = page.specific
-    return refuse_direct_publish(request, page, request.get_full_path(), workflow_of(page))
+    return review_without_editing(request, page, request.get_full_path()) or (
+        refuse_direct_publish(request, page, request.get_full_path(), workflow_of(page))
+    )
 
 
 @hooks.register("before_create_page")
@@ -131,7 +168,9 @@ def refuse_direct_page_publish_on_create(request, parent_page, page_class):
 @hooks.register("before_edit_snippet")
 def refuse_direct_snippet_publish(request, instance):
     workflow = instance.get_workflow() if hasattr(instance, "get_workflow") else None
-    return refuse_direct_publish(request, instance, request.get_full_path(), workflow)
+    return review_without_editing(request, instance, request.get_full_path()) or (
+        refuse_direct_publish(request, instance, request.get_full_path(), workflow)
+    )
 
 
 @hooks.register("before_create_snippet")

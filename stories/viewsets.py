@@ -3,11 +3,13 @@ live patient content, and the dashboard panel of recent takedowns."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consent.models import Status
@@ -58,7 +60,17 @@ class StoryIndexView(PageIndexView):
         return super().get_base_queryset().with_consent_status()
 
 
+class StoryListingMenuItem(MenuItem):
+    """Shown only to people the listing lets in (it needs a page permission)."""
+
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(
+            request.user, StoryIndexView.any_permission_required
+        )
+
+
 class PatientStoryListingViewSet(PageListingViewSet):
+    menu_item_class = StoryListingMenuItem
     model = PatientStoryPage
     index_view_class = StoryIndexView
     icon = "user"

@@ -3,11 +3,13 @@ workflow (one four-eyes approval by Compliance approvers) covers the home page, 
 index pages and any page in the tree without a workflow of its own; it replaces
 Wagtail's "Site pages approval", which let one person approve. Each default workflow
 gets its approval rule: patient content and articles need two different approvers.
+Clinical reviewers may lock pages, the page permission Wagtail's compare view needs.
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+CLINICAL_REVIEWERS = "Clinical reviewers"
 COMPLIANCE_APPROVERS = "Compliance approvers"
 SITE_ADMINISTRATORS = "Site administrators"
 SITE_CONTENT = "Site content"
@@ -61,6 +63,15 @@ def site_content_workflow(apps, schema_editor):
             ApprovalRule.objects.update_or_create(
                 workflow=each, defaults={"distinct_approvers": count}
             )
+
+    # Reviewers open what is in their task through the task itself; Wagtail's history
+    # and compare views also ask for some page permission: locking is the harmless one.
+    GroupPagePermission = apps.get_model("wagtailcore.GroupPagePermission")
+    GroupPagePermission.objects.get_or_create(
+        group=Group.objects.get(name=CLINICAL_REVIEWERS),
+        page=root,
+        permission=Permission.objects.get(content_type__app_label="wagtailcore", codename="lock_page"),
+    )
 
     admins = Group.objects.get(name=SITE_ADMINISTRATORS)
     admins.permissions.add(

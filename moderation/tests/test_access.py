@@ -231,3 +231,23 @@ class DistinctApproverTests(RoleUsers, TestCase):
     @staticmethod
     def group_of(user):
         return user.groups.get()
+
+
+class ApprovalRuleAdminTests(RoleUsers, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_users()
+        cls.siteadmin = UserFactory(username="sam", roles=[roles.SITE_ADMINISTRATORS])
+
+    def test_site_administrators_set_how_many_people_approve_a_workflow(self):
+        from moderation.models import ApprovalRule
+
+        rule = ApprovalRule.objects.get(workflow__name="Site content")
+        self.client.force_login(self.siteadmin)
+        url = reverse("approval_rules:edit", args=[rule.pk])
+        response = self.client.post(url, {"workflow": rule.workflow_id, "distinct_approvers": 2})
+        self.assertEqual(response.status_code, 302)
+        rule.refresh_from_db()
+        self.assertEqual(rule.distinct_approvers, 2)
+        self.client.force_login(self.editor)
+        self.assertNotEqual(self.client.get(url).status_code, 200)
