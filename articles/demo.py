@@ -387,9 +387,10 @@ def _index(home):
                 intro="<p>Clear, clinically reviewed information about the conditions we "
                 "treat and the treatments we offer.</p>",
                 show_in_menus=True,
+                live=False,
             )
         )
-        index.save_revision().publish()
+        index = publish_through_workflow(index)
     return index
 
 

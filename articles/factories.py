@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from articles.models import ArticleIndexPage, TreatmentArticlePage
 from articles.rules import next_review_after
+from stories.factories import SitePageFactory
 from taxonomy.factories import ReviewerFactory
 
 
-class ArticleIndexPageFactory(wagtail_factories.PageFactory):
+class ArticleIndexPageFactory(SitePageFactory):
     title = "Articles"
     slug = "articles"
 

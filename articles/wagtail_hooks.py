@@ -2,7 +2,16 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from articles.admin_views import OverdueReviewsPanel, OverdueReviewsReportView
+from articles.admin_views import (
+    OverdueReviewsPanel,
+    OverdueReviewsReportView,
+    can_see_overdue_reviews,
+)
+
+
+class OverdueReviewsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_see_overdue_reviews(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -23,7 +32,7 @@ def register_overdue_reviews_report_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_overdue_reviews_report_menu_item():
-    return MenuItem(
+    return OverdueReviewsMenuItem(
         "Overdue clinical reviews",
         reverse("articles_overdue_reviews"),
         name="overdue-reviews",

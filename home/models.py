@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock
 
 
@@ -58,7 +59,7 @@ class FeaturedStoriesBlock(blocks.StreamBlock):
     story = FeaturedStoryBlock()
 
 
-class HomePage(Page):
+class HomePage(ModeratedMixin, Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
     featured_stories = StreamField(
         FeaturedStoriesBlock(),

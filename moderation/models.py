@@ -4,11 +4,70 @@ Wagtail's workflow runs these tasks in order; the publish gate (moderation.publi
 then refuses anything that didn't pass one with a second person's approval.
 """
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.utils import timezone
+from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
 from moderation.notifications import notify_automatic_rejection
+from moderation.publishing import DEFAULT_DISTINCT_APPROVERS, required_approvers
+from moderation.scanning import identifier_problems
+
+
+class ApprovalRule(models.Model):
+    """How many different people must approve one run of a workflow (none of them its
+    submitter or the version's last editor). A workflow without a rule needs two."""
+
+    workflow = models.OneToOneField(
+        "wagtailcore.Workflow", on_delete=models.CASCADE, related_name="approval_rule"
+    )
+    distinct_approvers = models.PositiveSmallIntegerField(
+        default=DEFAULT_DISTINCT_APPROVERS,
+        validators=[MinValueValidator(1)],
+        help_text="At least this many different people approve each run; one person "
+        "can't give two approvals of the same run when this is 2 or more.",
+    )
+
+    class Meta:
+        verbose_name = "approval rule"
+
+    def __str__(self):
+        return f"{self.workflow}: {self.distinct_approvers} different approvers"
+
+
+class SignOff(models.Model):
+    """The signature an approver gives with an approval (DOMAIN.md: reviewers sign off
+    with name, credentials and date)."""
+
+    task_state = models.OneToOneField(
+        "wagtailcore.TaskState", on_delete=models.CASCADE, related_name="sign_off"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials} ({self.signed_at:%-d %B %Y})"
+
+
+class SignOffForm(TaskStateCommentForm):
+    name = forms.CharField(label="Your name", max_length=200)
+    credentials = forms.CharField(
+        label="Your credentials or role", max_length=200, help_text="E.g. MD, neurologist."
+    )
+    confirm = forms.BooleanField(
+        label="I have checked this version and approve it for publication.", required=True
+    )
+
+
+SIGN_OFF_FIELDS = ("name", "credentials", "confirm")
 
 
 def content_of(task_state):
@@ -23,7 +82,7 @@ class ConsentCheckTask(Task):
     def start(self, workflow_state, user=None):
         task_state = super().start(workflow_state, user=user)
         obj = content_of(task_state)
-        problems = list(getattr(obj, "publish_problems", list)())
+        problems = list(getattr(obj, "publish_problems", list)()) + identifier_problems(obj)
         if problems:
             task_state.reject(user=None, update=False, comment="\n".join(problems))
             # Wagtail's rejection email goes out when the workflow updates; it carries
@@ -48,8 +107,22 @@ class ConsentCheckTask(Task):
         verbose_name_plural = "Automatic consent checks"
 
 
+def may_edit(obj, user):
+    """Edit rights of ``user`` on ``obj`` from their own permissions, not a task's."""
+    from wagtail.models import Page
+    from wagtail.permission_policies import ModelPermissionPolicy
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    if user.is_superuser:
+        return True
+    if isinstance(obj, Page):
+        return PagePermissionPolicy().user_has_permission_for_instance(user, "change", obj)
+    return ModelPermissionPolicy(type(obj)).user_has_permission(user, "change")
+
+
 class FourEyesApprovalTask(AbstractGroupApprovalTask):
-    """A group approves, except whoever submitted or last edited the version under review."""
+    """A group approves, except whoever submitted or last edited the version under review
+    and, when the workflow needs distinct approvers, whoever approved an earlier step."""
 
     def authors(self, task_state):
         return {
@@ -58,9 +131,30 @@ class FourEyesApprovalTask(AbstractGroupApprovalTask):
             if pk
         }
 
+    def earlier_approvers(self, task_state):
+        if required_approvers(task_state.workflow_state.workflow_id) < 2:
+            return set()
+        return set(
+            TaskState.objects.filter(
+                workflow_state_id=task_state.workflow_state_id,
+                revision_id=task_state.revision_id,
+                status=TaskState.STATUS_APPROVED,
+                finished_by__isnull=False,
+            )
+            .exclude(pk=task_state.pk)
+            .values_list("finished_by_id", flat=True)
+        )
+
+    def excluded(self, task_state):
+        return self.authors(task_state) | self.earlier_approvers(task_state)
+
     def is_author(self, obj, user):
         task_state = self.current_task_state_for(obj)
         return task_state is not None and user.pk in self.authors(task_state)
+
+    def is_excluded(self, obj, user):
+        task_state = self.current_task_state_for(obj)
+        return task_state is not None and user.pk in self.excluded(task_state)
 
     def current_task_state_for(self, obj):
         return (
@@ -75,20 +169,55 @@ class FourEyesApprovalTask(AbstractGroupApprovalTask):
         )
 
     def get_actions(self, obj, user):
-        if self.is_author(obj, user):
+        if self.is_excluded(obj, user) or not super().get_actions(obj, user):
             return []
-        return super().get_actions(obj, user)
+        # Approving always opens the sign-off form.
+        return [("reject", "Request changes", True), ("approve", "Approve and sign off", True)]
+
+    def get_form_for_action(self, action):
+        return SignOffForm if action == "approve" else super().get_form_for_action(action)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = super().get_task_states_user_can_moderate(user, **kwargs)
-        return states.exclude(workflow_state__requested_by=user).exclude(revision__user=user)
+        states = states.exclude(workflow_state__requested_by=user).exclude(revision__user=user)
+        blocked = [
+            state.pk
+            for state in states.select_related("workflow_state")
+            if user.pk in self.earlier_approvers(state)
+        ]
+        return states.exclude(pk__in=blocked)
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name == "approve" and user and user.pk in self.authors(task_state):
-            raise PermissionDenied(
-                "You submitted or edited this version, so someone else must approve it."
+        sign_off = {name: kwargs.pop(name, None) for name in SIGN_OFF_FIELDS}
+        if action_name == "approve":
+            if user and user.pk in self.authors(task_state):
+                raise PermissionDenied(
+                    "You submitted or edited this version, so someone else must approve it."
+                )
+            if user and user.pk in self.earlier_approvers(task_state):
+                raise PermissionDenied(
+                    "You approved an earlier step of this run; a different person must "
+                    "give this approval."
+                )
+            if not (sign_off["name"] and sign_off["credentials"] and sign_off["confirm"]):
+                raise PermissionDenied(
+                    "An approval needs your sign-off: your name, credentials and the "
+                    "confirming tick."
+                )
+            SignOff.objects.update_or_create(
+                task_state=task_state,
+                defaults={
+                    "user": user,
+                    "name": sign_off["name"],
+                    "credentials": sign_off["credentials"],
+                    "signed_at": timezone.now(),
+                },
             )
+            self.before_approval(task_state, user)
         return super().on_action(task_state, user, action_name, **kwargs)
+
+    def before_approval(self, task_state, user):
+        pass
 
     @classmethod
     def get_description(cls):
@@ -106,10 +235,8 @@ class ClinicalReviewTask(FourEyesApprovalTask):
     """Four-eyes approval by clinicians; approving records the reviewer and date on the
     content when it keeps them (treatment articles' "Last reviewed")."""
 
-    def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name == "approve" and (user is None or user.pk not in self.authors(task_state)):
-            self.stamp_review(task_state, user)
-        return super().on_action(task_state, user, action_name, **kwargs)
+    def before_approval(self, task_state, user):
+        self.stamp_review(task_state, user)
 
     def stamp_review(self, task_state, user):
         # The approval stamps the very revision it approves, so publishing that revision

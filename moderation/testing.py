@@ -1,6 +1,8 @@
 """For tests and the demo loader only: take content live the only way it goes live,
 through its workflow, each task approved by a member of its group (created if none).
-Nothing here skips a rule; production code submits with ``moderation.services``."""
+Each step is approved, with a sign-off, by someone who is neither the submitter nor an
+earlier approver. Nothing here skips a rule; production code submits with
+``moderation.services``."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -28,14 +30,22 @@ def member_of(groups, exclude=()):
     return user
 
 
+def sign_off(user):
+    """What an approver types into the sign-off form."""
+    name = user.get_full_name() or user.get_username()
+    return {"name": name, "credentials": "Demo approver", "confirm": True, "comment": ""}
+
+
 def approve_current_task(state, exclude=()):
+    """Approve the current task as a member of its group other than ``exclude``, with a
+    sign-off; returns the approver."""
     task_state = state.current_task_state
     task = task_state.task.specific
     if isinstance(task, AbstractGroupApprovalTask):
         approver = member_of(list(task.groups.all()), exclude=exclude)
     else:
         approver = member_of([Group.objects.get(name=EDITORS)], exclude=exclude)
-    task.on_action(task_state, approver, "approve")
+    task.on_action(task_state, approver, "approve", **sign_off(approver))
     state.refresh_from_db()
     return approver
 
@@ -48,8 +58,10 @@ def publish_through_workflow(obj, submitter=None):
     """
     submitter = submitter or member_of([Group.objects.get(name=EDITORS)])
     state = submit_for_moderation(obj, submitter)
+    # Each step by someone new: the default workflows need distinct approvers.
+    approvers = [submitter]
     while state.status == WorkflowState.STATUS_IN_PROGRESS:
-        approve_current_task(state, exclude=[submitter])
+        approvers.append(approve_current_task(state, exclude=approvers))
     if state.status != WorkflowState.STATUS_APPROVED or not _is_live_or_scheduled(obj):
         comment = state.current_task_state.comment if state.current_task_state else ""
         raise WorkflowNotApproved(comment or f"Workflow ended as {state.status}.")

@@ -1,18 +1,39 @@
+import json
+
 from django.apps import apps
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.views.pages.copy import CopyView
+from wagtail.admin.views.pages.move import MoveConfirmView
+from wagtail.models import Page
 
-from moderation.models import FourEyesApprovalTask
-from moderation.publishing import PUBLISH_REFUSED, ModeratedMixin, log_refusal
+from moderation.access import ROLES_CHANGED
+from moderation.models import FourEyesApprovalTask, may_edit
+from moderation.publishing import (
+    PUBLISH_REFUSED,
+    PublishRefused,
+    ensure_logged,
+    is_gated,
+    log_refusal,
+)
 from moderation.sent_back import explain_sent_back, replace_submitted_message
+from moderation.services import workflow_misconfiguration
+from moderation.viewsets import ApprovalRuleViewSet
 
 DIRECT_PUBLISH_REFUSED = (
     "This content goes live only through its moderation workflow. "
     "Use \u201cSubmit for moderation\u201d instead of publishing it directly."
 )
+
+
+@hooks.register("register_admin_viewset")
+def register_approval_rules():
+    return ApprovalRuleViewSet("approval_rules")
 
 
 @hooks.register("register_log_actions")
@@ -22,13 +43,22 @@ def register_moderation_log_actions(actions):
 
     actions.register_action(PUBLISH_REFUSED, "Publishing refused", refused_message)
 
+    def roles_message(data):
+        return (
+            f"Roles of {data.get('user')} changed by {data.get('by')}: "
+            f"{', '.join(data.get('before', [])) or 'none'} \u2192 "
+            f"{', '.join(data.get('after', [])) or 'none'}"
+        )
+
+    actions.register_action(ROLES_CHANGED, "Roles changed", roles_message)
+
 
 # The publish gate refuses a direct publish on every path; these hooks keep editors
 # from reaching it in the admin, and explain instead of showing a bare 403.
 
 
 def remove_publish_items(menu_items, obj):
-    if isinstance(obj, ModeratedMixin):
+    if is_gated(obj):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
@@ -57,7 +87,7 @@ class SubmitToTypeWorkflowMenuItem(SubmitForModerationMenuItem):
 @hooks.register("construct_page_action_menu")
 def hide_page_publish_button(menu_items, request, context):
     page = context.get("page") or page_being_created(request)
-    if isinstance(page, ModeratedMixin) and not page.pk:
+    if is_gated(page) and not page.pk:
         menu_items[:] = [
             SubmitToTypeWorkflowMenuItem(order=item.order)
             if item.name == "action-submit"
@@ -73,36 +103,83 @@ def hide_snippet_publish_button(menu_items, request, context):
     remove_publish_items(menu_items, obj)
 
 
-def refuse_direct_publish(request, obj, redirect_to):
+def refuse_direct_publish(request, obj, redirect_to, workflow=None):
     publishing = request.method == "POST" and request.POST.get("action-publish")
-    if publishing and isinstance(obj, ModeratedMixin):
+    if publishing and is_gated(obj):
         if obj.pk:
             log_refusal(obj, [DIRECT_PUBLISH_REFUSED], request.user)
         messages.error(request, DIRECT_PUBLISH_REFUSED)
+        return redirect(redirect_to)
+    submitting = request.method == "POST" and request.POST.get("action-submit")
+    if submitting and (problem := workflow_misconfiguration(workflow)):
+        messages.error(request, f"Not submitted: {problem}")
         return redirect(redirect_to)
     explain_four_eyes(request, obj)
     explain_sent_back(request, obj)
     return None
 
 
+def workflow_of(obj, parent_page=None):
+    """The workflow a submit would start (a new page has no tree position yet)."""
+    if obj.pk or not isinstance(obj, Page):
+        return obj.get_workflow()
+    return type(obj).get_default_workflow() or (parent_page and parent_page.get_workflow())
+
+
+def review_without_editing(request, obj, redirect_to):
+    """Reviewers reach the editor through their task (Wagtail lets a task's group in) to
+    read, preview, compare and act on it; without edit rights of their own, a POST
+    performs their workflow action and saves nothing else."""
+    if request.method != "POST" or not obj.pk or may_edit(obj, request.user):
+        return None
+    task_state = getattr(obj, "current_workflow_task_state", None)
+    action = request.POST.get("workflow-action-name")
+    if request.POST.get("action-workflow-action") and task_state is not None:
+        task = task_state.task.specific
+        if action in {name for name, _, _ in task.get_actions(obj, request.user)}:
+            extra = json.loads(request.POST.get("workflow-action-extra-data") or "{}")
+            try:
+                task.on_action(task_state, request.user, action, **extra)
+            except PermissionDenied as refused:
+                messages.error(request, str(refused))
+                return redirect(redirect_to)
+            messages.success(request, f"\u201c{obj}\u201d: your decision is recorded.")
+            return redirect("wagtailadmin_home")
+    messages.error(
+        request,
+        "You can review this but not change it: approve it, or request changes with a comment.",
+    )
+    return redirect(redirect_to)
+
+
 @hooks.register("before_edit_page")
 def refuse_direct_page_publish(request, page):
-    return refuse_direct_publish(request, page.specific, request.get_full_path())
+    page = page.specific
+    return review_without_editing(request, page, request.get_full_path()) or (
+        refuse_direct_publish(request, page, request.get_full_path(), workflow_of(page))
+    )
 
 
 @hooks.register("before_create_page")
 def refuse_direct_page_publish_on_create(request, parent_page, page_class):
-    return refuse_direct_publish(request, page_class(), request.get_full_path())
+    page = page_class()
+    return refuse_direct_publish(
+        request, page, request.get_full_path(), workflow_of(page, parent_page)
+    )
 
 
 @hooks.register("before_edit_snippet")
 def refuse_direct_snippet_publish(request, instance):
-    return refuse_direct_publish(request, instance, request.get_full_path())
+    workflow = instance.get_workflow() if hasattr(instance, "get_workflow") else None
+    return review_without_editing(request, instance, request.get_full_path()) or (
+        refuse_direct_publish(request, instance, request.get_full_path(), workflow)
+    )
 
 
 @hooks.register("before_create_snippet")
 def refuse_direct_snippet_publish_on_create(request, model):
-    return refuse_direct_publish(request, model(), request.get_full_path())
+    workflow = model.get_default_workflow() if hasattr(model, "get_default_workflow") else None
+    return refuse_direct_publish(request, model(), request.get_full_path(), workflow)
 
 
 @hooks.register("after_create_page")
@@ -122,13 +199,62 @@ def back_to_a_submission_sent_back(request, obj):
 def refuse_bulk_publish(request, action_type, objects, action_class_instance):
     if action_type != "publish":
         return None
-    moderated = [obj for obj in objects if isinstance(obj.specific, ModeratedMixin)]
+    moderated = [obj for obj in objects if is_gated(obj.specific)]
     if not moderated:
         return None
     for obj in moderated:
         log_refusal(obj.specific, [DIRECT_PUBLISH_REFUSED], request.user)
     messages.error(request, DIRECT_PUBLISH_REFUSED)
     return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
+
+
+# Copy and move run several saves; Wagtail's views commit each as it goes, so a refusal
+# half-way left a live copy behind. These hooks run the view again inside one
+# transaction: a refused copy or move changes nothing and says why.
+
+
+def run_atomically(request, view, fallback, **kwargs):
+    if request.method != "POST" or getattr(request, "_moderation_atomic", False):
+        return None
+    request._moderation_atomic = True
+    try:
+        with transaction.atomic():
+            return view(request, **kwargs)
+    except PublishRefused as refusal:
+        ensure_logged(refusal, request.user, fallback=fallback)
+        messages.error(request, "Refused: " + " ".join(refusal.reasons))
+        return redirect(request.get_full_path())
+
+
+@hooks.register("before_copy_page")
+def copy_atomically(request, page):
+    return run_atomically(request, CopyView.as_view(), page.specific, page_id=page.pk)
+
+
+@hooks.register("before_move_page")
+def move_atomically(request, page, destination):
+    return run_atomically(
+        request,
+        MoveConfirmView.as_view(),
+        page,
+        page_to_move_id=page.pk,
+        destination_id=destination.pk,
+    )
+
+
+@hooks.register("before_convert_alias_page")
+def refuse_converting_a_live_alias(request, page):
+    """A converted alias becomes a page of its own: live, it would need its own
+    approved workflow run, which it can't have yet."""
+    if request.method != "POST" or not page.live:
+        return None
+    reasons = [
+        "A live alias can't become an ordinary page without review: unpublish it, "
+        "convert it, then submit it for moderation."
+    ]
+    log_refusal(page, reasons, request.user)
+    messages.error(request, "Refused: " + " ".join(reasons))
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 def explain_four_eyes(request, obj):

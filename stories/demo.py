@@ -164,7 +164,7 @@ def load():
     )
     if not index.featured:
         index.featured = [("testimonial", t) for t in testimonials[:3]]
-        index.save_revision().publish()
+        index = publish_through_workflow(index)
     listing = _page(
         home,
         TestimonialIndexPage,
@@ -182,8 +182,8 @@ def load():
 def _page(home, model, slug, **fields):
     page = model.objects.child_of(home).filter(slug=slug).first()
     if page is None:
-        page = home.add_child(instance=model(slug=slug, show_in_menus=True, **fields))
-        page.save_revision().publish()
+        page = home.add_child(instance=model(slug=slug, show_in_menus=True, live=False, **fields))
+        page = publish_through_workflow(page)
     return page
 
 

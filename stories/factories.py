@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from consent.factories import ConsentFactory, PatientFactory
 from consent.models import AttributionStyle, Channel, Consent, Identifier
+from moderation.testing import publish_through_workflow
 from stories.models import (
     PatientPhoto,
     PatientStoryPage,
@@ -71,7 +72,23 @@ class TestimonialFactory(DescribedPatient, DjangoModelFactory):
         model = Testimonial
 
 
-class StoryIndexPageFactory(wagtail_factories.PageFactory):
+class SitePageFactory(wagtail_factories.PageFactory):
+    """A page live the only way pages go live: through its workflow (``publish=False``
+    leaves it a draft)."""
+
+    live = False
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def publish(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            publish_through_workflow(self)
+
+
+class StoryIndexPageFactory(SitePageFactory):
     title = "Patient stories"
     slug = "stories"
 
@@ -79,7 +96,7 @@ class StoryIndexPageFactory(wagtail_factories.PageFactory):
         model = StoryIndexPage
 
 
-class TestimonialIndexPageFactory(wagtail_factories.PageFactory):
+class TestimonialIndexPageFactory(SitePageFactory):
     title = "What patients say"
     slug = "testimonials"
 

@@ -4,6 +4,7 @@ live patient content, and the dashboard panel of recent takedowns."""
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, StatusTagColumn, TitleColumn
@@ -11,6 +12,7 @@ from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.images.fields import WagtailImageField
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consent.models import Status
@@ -100,7 +102,17 @@ class StoryIndexView(PageIndexView):
         )
 
 
+class StoryListingMenuItem(MenuItem):
+    """Shown only to people the listing lets in (it needs a page permission)."""
+
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(
+            request.user, StoryIndexView.any_permission_required
+        )
+
+
 class PatientStoryListingViewSet(PageListingViewSet):
+    menu_item_class = StoryListingMenuItem
     model = PatientStoryPage
     index_view_class = StoryIndexView
     icon = "user"

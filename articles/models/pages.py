@@ -29,7 +29,7 @@ from taxonomy.rules import names_in_text, prescription_only_problems
 WORDS_PER_MINUTE = 200
 
 
-class ArticleIndexPage(RoutablePageMixin, Page):
+class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
     """Lists the live articles below it, and serves a page per condition and treatment."""
 
     intro = RichTextField(features=INLINE_FEATURES, blank=True)

@@ -9,12 +9,21 @@ from wagtail.models import Site
 
 from cms.management.commands.run_scheduler import current_jobs, run_round
 from cms.tests.processes import PYTHON, production_env, running, wait_for
+from moderation.testing import publish_through_workflow
 
 
 def schedule_new_title(title):
+    """A new home page title, approved through its workflow to go live in an hour; then
+    the hour passes (every recorded time moved back instead of waiting)."""
     home = Site.objects.get(is_default_site=True).root_page.specific
     home.title = title
-    home.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+    home.go_live_at = timezone.now() + timedelta(hours=1)
+    publish_through_workflow(home)
+    due = timezone.now() - timedelta(minutes=1)
+    revision = home.revisions.get(approved_go_live_at__isnull=False)
+    revision.content["go_live_at"] = due.isoformat()
+    revision.approved_go_live_at = due
+    revision.save()
     return home
 
 

@@ -140,8 +140,8 @@ class MainMenuTests(TestCase):
         ]
         self.assertEqual(menu_queries, [])
 
-        articles = ArticleIndexPageFactory(parent=self.home, show_in_menus=True, live=False)
-        articles.save_revision().publish()
+        articles = ArticleIndexPageFactory(parent=self.home, show_in_menus=True, publish=False)
+        publish_through_workflow(articles)
         self.assertContains(self.client.get("/"), f'<li><a href="{articles.url}">Articles</a>')
 
         Page.objects.get(pk=articles.pk).unpublish()

@@ -1,9 +1,10 @@
 """The whole life of a patient story, in a real browser (Debian's Chromium).
 
 An editor writes a story on a verified consent and submits it; the automatic consent
-check passes; a clinical reviewer approves; the editor, although a compliance approver
-too, can't give the last approval (four eyes); another compliance approver does, and the
-story is live. A consent officer then records the patient's withdrawal, and the story is
+check passes; a clinical reviewer opens it from their dashboard and approves with a
+sign-off (name, credentials, tick); the editor, although a compliance approver too,
+can't give the last approval (four eyes); another compliance approver signs off, and
+the story is live. A consent officer then records the patient's withdrawal, and the story is
 gone from its page, the listing, search, and the article that embedded a testimonial
 given on the same consent. Screenshots of each step go to artifacts/.
 """
@@ -51,6 +52,17 @@ def article_with_maria_testimonial(maria_consent):
         article.body.append(("testimonial", testimonial))
         article = publish_through_workflow(article)
     return article, testimonial
+
+
+def sign_off(tab, name, credentials):
+    """Approve from the editor's action menu: the sign-off form opens in a dialog."""
+    submit_action(tab).get_by_role("button", name="Approve and sign off").click()
+    dialog = tab.locator(".modal")
+    dialog.get_by_label("Your name").fill(name)
+    dialog.get_by_label("Your credentials or role").fill(credentials)
+    tab.screenshot_step("sign-off-form")
+    dialog.get_by_label("I have checked this version").check()
+    dialog.get_by_role("button", name="Approve and sign off").click()
 
 
 def submit_action(tab):
@@ -107,19 +119,29 @@ def test_story_goes_live_through_moderation_and_is_taken_down_on_withdrawal(
     assert story.current_workflow_task.name == "Clinical review"
     assert visitor.request.get(story.url).status == 404, "not live before its approvals"
 
-    # -- A clinical reviewer approves from the dashboard ---------------------------
+    # -- A clinical reviewer opens it from the dashboard, compares, signs off ---------
     reviewer_tab = admin_tab("reviewer")
     row = reviewer_tab.locator("#awaiting-review-content tr").filter(has_text=TITLE)
     expect(
         row.locator("[data-w-tooltip-content-value='Automatic consent check: Approved']")
     ).to_have_count(1)
     reviewer_tab.screenshot_step("reviewer-dashboard")
-    row.get_by_role("button", name="Actions").click()
-    row.get_by_role("button", name="Approve", exact=True).click()
-    expect(reviewer_tab.locator("main")).not_to_contain_text(TITLE)
+    row.get_by_role("link", name=TITLE).click()
+    reviewer_tab.wait_for_url(f"**/admin/pages/{story.pk}/edit/")
+    expect(reviewer_tab.locator("h1")).to_contain_text(TITLE)
+    expect(reviewer_tab.locator(".messages")).not_to_contain_text("do not have permission")
+    reviewer_tab.screenshot_step("reviewer-opens-story")
+    sign_off(reviewer_tab, "Dr Rosa Reyes", "MD, neurologist")
+    expect(reviewer_tab.locator(".messages")).to_contain_text("your decision is recorded")
     reviewer_tab.screenshot_step("reviewer-approved")
     story.refresh_from_db()
     assert story.current_workflow_task.name == "Compliance approval"
+    assert (
+        story.current_workflow_state.task_states.get(
+            task__name="Clinical review"
+        ).sign_off.credentials
+        == "MD, neurologist"
+    )
 
     # -- The editor, a compliance approver too, can't approve their own story --------
     editor_tab.goto("/admin/")
@@ -130,18 +152,16 @@ def test_story_goes_live_through_moderation_and_is_taken_down_on_withdrawal(
         "\u201cCompliance approval\u201d approval"
     )
     footer = submit_action(editor_tab)
-    expect(footer.get_by_role("button", name="Approve")).to_have_count(0)
-    expect(footer.get_by_role("button", name="Approve with comment")).to_have_count(0)
+    expect(footer.get_by_role("button", name="Approve and sign off")).to_have_count(0)
     expect(footer.get_by_role("button", name="Publish")).to_have_count(0)
     editor_tab.screenshot_step("editor-cannot-approve-four-eyes")
 
     # -- A compliance approver approves: the story is live --------------------------
     approver_tab = admin_tab("approver")
     approver_tab.goto(f"/admin/pages/{story.pk}/edit/")
-    footer = submit_action(approver_tab)
-    approver_tab.screenshot_step("approver-sees-approve")
-    footer.get_by_role("button", name="Approve", exact=True).click()
-    approver_tab.wait_for_load_state()
+    approver_tab.screenshot_step("approver-sees-story")
+    sign_off(approver_tab, "Anna Approver", "Compliance lead")
+    expect(approver_tab.locator(".messages")).to_contain_text("your decision is recorded")
     approver_tab.screenshot_step("approver-approved")
     story.refresh_from_db()
     assert story.live, "approval by a second compliance approver publishes the story"

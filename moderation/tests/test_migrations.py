@@ -63,3 +63,40 @@ class WorkflowMigrationTests(TestCase):
     def test_story_pages_use_their_type_workflow_wherever_they_sit(self):
         self.assertEqual(PatientStoryPage().get_workflow(), self.workflow_for(PatientStoryPage))
         self.assertTrue(Workflow.objects.filter(name="Site pages approval").exists())
+
+
+class SiteContentMigrationTests(TestCase):
+    def test_home_index_pages_and_the_tree_use_the_site_content_workflow(self):
+        from wagtail.models import Page, WorkflowPage
+
+        from articles.models import ArticleIndexPage
+        from home.models import HomePage
+        from stories.models import StoryIndexPage, TestimonialIndexPage
+
+        for model in (HomePage, StoryIndexPage, TestimonialIndexPage, ArticleIndexPage):
+            with self.subTest(model=model.__name__):
+                content_type = ContentType.objects.get_for_model(model)
+                workflow = WorkflowContentType.objects.get(content_type=content_type).workflow
+                self.assertEqual(workflow.name, "Site content")
+        root = WorkflowPage.objects.get(page=Page.objects.get(depth=1))
+        self.assertEqual(root.workflow.name, "Site content")
+        task = root.workflow.tasks[0].specific
+        self.assertIsInstance(task, FourEyesApprovalTask)
+        self.assertEqual([g.name for g in task.groups.all()], [roles.COMPLIANCE_APPROVERS])
+        self.assertFalse(Workflow.objects.get(name="Site pages approval").active)
+
+    def test_each_default_workflow_has_its_approval_rule(self):
+        from moderation.models import ApprovalRule
+
+        rules = dict(ApprovalRule.objects.values_list("workflow__name", "distinct_approvers"))
+        self.assertEqual(rules, {"Patient content": 2, "Treatment articles": 2, "Site content": 1})
+
+    def test_reviewers_may_lock_pages_and_nothing_more(self):
+        held = set(
+            GroupPagePermission.objects.filter(group__name=roles.CLINICAL_REVIEWERS).values_list(
+                "permission__codename", flat=True
+            )
+        )
+        self.assertEqual(held, {"lock_page"})
+        admins = Group.objects.get(name=roles.SITE_ADMINISTRATORS)
+        self.assertTrue(admins.permissions.filter(codename="change_approvalrule").exists())

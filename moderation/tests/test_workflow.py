@@ -12,6 +12,7 @@ from core.factories import UserFactory
 from moderation.models import ConsentCheckTask
 from moderation.publishing import PUBLISH_REFUSED
 from moderation.services import submit_for_moderation
+from moderation.testing import sign_off
 from moderation.tests.utils import RoleUsers
 from stories.factories import TestimonialFactory
 from stories.models import Testimonial
@@ -35,7 +36,7 @@ class WorkflowTests(RoleUsers, TestCase):
     def approve_as(self, user, testimonial, state):
         self.client.force_login(user)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(self.action_url(testimonial, state), {"comment": ""})
+            response = self.client.post(self.action_url(testimonial, state), sign_off(user))
         state.refresh_from_db()
         return response
 
@@ -55,7 +56,7 @@ class WorkflowTests(RoleUsers, TestCase):
 
         # The writer is a compliance approver too, but can't approve their own submission.
         self.client.force_login(self.writer_approver)
-        self.client.post(self.action_url(testimonial, state), {"comment": ""})
+        self.client.post(self.action_url(testimonial, state), sign_off(self.writer_approver))
         state.refresh_from_db()
         self.assertEqual(state.current_task_state.status, TaskState.STATUS_IN_PROGRESS)
         edit = self.client.get(

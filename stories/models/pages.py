@@ -52,7 +52,7 @@ class StoryQuerySet(PageQuerySet):
 StoryManager = PageManager.from_queryset(StoryQuerySet)
 
 
-class StoryIndexPage(Page):
+class StoryIndexPage(ModeratedMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
     featured = StreamField(
         FeaturedTestimonialsBlock(),
@@ -248,6 +248,18 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
 
     def publish_problems(self):
         return self.content_problems()
+
+    def public_text(self):
+        """What visitors read, for the automatic consent check (moderation.scanning)."""
+        from moderation.scanning import value_text
+
+        return [
+            ("title", self.title),
+            ("summary", self.summary),
+            ("hero image alt text", self.hero_image_alt),
+            ("search description", self.search_description),
+            *(("body", text) for text in value_text(self.body)),
+        ]
 
     def pull_quotes(self):
         return [block.value["quote"] for block in self.body if block.block_type == "pull_quote"]

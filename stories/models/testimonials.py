@@ -125,6 +125,10 @@ class Testimonial(
     def publish_problems(self):
         return self.content_problems()
 
+    def public_text(self):
+        """What visitors read, for the automatic consent check (moderation.scanning)."""
+        return [("title", self.title), ("quote", self.quote)]
+
     def quoted_text_problems(self):
         if not normalise(self.approved_text):
             return ["Enter the text the patient approved, word for word."]
@@ -153,7 +157,7 @@ class Testimonial(
         return {**super().get_preview_context(request, mode_name), "testimonial": self}
 
 
-class TestimonialIndexPage(Page):
+class TestimonialIndexPage(ModeratedMixin, Page):
     """Lists every visible testimonial."""
 
     intro = models.TextField(blank=True)

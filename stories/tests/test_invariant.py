@@ -182,7 +182,7 @@ class ConsentMachine(RuleBasedStateMachine):
         # The story listing embeds every testimonial written (a live, unmoderated page).
         index = type(self.case.index).objects.get(pk=self.case.index.pk)
         index.featured.append(("testimonial", testimonial))
-        index.save_revision().publish()
+        publish_through_workflow(index)
 
     @rule(item=items)
     def submit_and_approve(self, item):

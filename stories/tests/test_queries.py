@@ -3,6 +3,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from consent.models import Identifier
+from moderation.testing import publish_through_workflow
 from stories.factories import SHOWN, ActiveConsentFactory, PatientPhotoFactory
 from stories.tests.utils import SiteTree, live_story, live_testimonial
 
@@ -28,7 +29,7 @@ class QueryBudgetTests(TestCase):
 
     def feature(self, testimonials):
         self.index.featured = [("testimonial", t) for t in testimonials]
-        self.index.save_revision().publish()
+        publish_through_workflow(self.index)
 
     def test_embedded_testimonials_cost_the_same_for_1_and_50(self):
         self.feature(self.testimonials[:1])

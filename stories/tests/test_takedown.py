@@ -9,6 +9,7 @@ from consent.models import Consent
 from core.factories import UserFactory
 from core.roles import CONSENT_OFFICERS, EDITORS
 from moderation.services import submit_for_moderation
+from moderation.testing import publish_through_workflow
 from stories import factories
 from stories import models as story_models
 from stories.models import PatientStoryPage, Takedown
@@ -37,7 +38,7 @@ class TakedownTests(TestCase):
         cls.other = live_testimonial(quote="Someone else's words.")
         # An article-like page that embeds the testimonial.
         cls.index.featured = [("testimonial", cls.testimonial), ("testimonial", cls.other)]
-        cls.index.save_revision().publish()
+        publish_through_workflow(cls.index)
         cls.draft = factories.TestimonialFactory(consent=cls.consent, title="In review")
         submit_for_moderation(
             cls.draft, get_user_model().objects.filter(groups__name="Editors").first()

@@ -1,0 +1,162 @@
+"""Nobody holds every key: superuser status is granted only from the command line,
+nobody gives themselves a privileged role, and every role change is logged with before
+and after and emailed to the compliance approvers.
+
+The rules sit on the model signals, so the admin's forms (which explain them first),
+bulk actions and code all pass them; ``ActingUserMiddleware`` tells them who is acting
+and that a web request, not the command line, is doing it.
+"""
+
+from contextvars import ContextVar
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from wagtail.log_actions import log
+
+from core import roles
+from core.email import queue_email
+
+ROLES_CHANGED = "moderation.roles_changed"
+PRIVILEGED_ROLES = {
+    roles.CONSENT_OFFICERS,
+    roles.CLINICAL_REVIEWERS,
+    roles.COMPLIANCE_APPROVERS,
+    roles.SITE_ADMINISTRATORS,
+}
+SUPERUSER = "Superuser"
+
+SUPERUSER_FROM_CLI = (
+    "Superuser status is granted only from the command line "
+    "(manage.py createsuperuser), never in the admin."
+)
+
+_request = ContextVar("moderation_request", default=None)
+
+
+class RoleChangeRefused(PermissionDenied):
+    pass
+
+
+class ActingUserMiddleware:
+    """Marks the code below as running for a web request, by ``request.user``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def in_web_request():
+    return _request.get() is not None
+
+
+def acting_user():
+    request = _request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def self_grant_problem(user, added_names):
+    """Why ``acting_user()`` may not give ``user`` the roles ``added_names``."""
+    actor = acting_user()
+    privileged = sorted(set(added_names) & PRIVILEGED_ROLES)
+    if actor is not None and actor.pk == user.pk and privileged:
+        return (
+            f"You can't give yourself the {', '.join(privileged)} role: another "
+            "administrator must, so that no one holds every key alone."
+        )
+    return ""
+
+
+def role_names(user):
+    names = set(user.groups.values_list("name", flat=True)) if user.pk else set()
+    return names | ({SUPERUSER} if user.is_superuser else set())
+
+
+# -- Signals ------------------------------------------------------------------------------
+
+
+def before_user_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    stored = type(instance)._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+    was_superuser = bool(stored and stored.is_superuser)
+    instance._roles_before = role_names(stored) if stored else set()
+    if instance.is_superuser and not was_superuser and in_web_request():
+        raise RoleChangeRefused(SUPERUSER_FROM_CLI)
+
+
+def after_user_save(sender, instance, created=False, raw=False, **kwargs):
+    before = getattr(instance, "_roles_before", None)
+    if raw or before is None:
+        return
+    was_superuser = SUPERUSER in before
+    if was_superuser != instance.is_superuser:
+        after = (before - {SUPERUSER}) | ({SUPERUSER} if instance.is_superuser else set())
+        record_role_change(instance, before, after)
+
+
+def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    users = (
+        list(get_user_model()._base_manager.filter(pk__in=pk_set or [])) if reverse else [instance]
+    )
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        if reverse and action == "pre_clear":
+            users = list(instance.user_set.all())
+            instance._users_before_clear = users
+        for user in users:
+            user._roles_before = role_names(user)
+        if action == "pre_add":
+            added = (
+                {instance.name}
+                if reverse
+                else set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+            )
+            for user in users:
+                if problem := self_grant_problem(user, added - user._roles_before):
+                    raise RoleChangeRefused(problem)
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if reverse and action == "post_clear":
+            users = getattr(instance, "_users_before_clear", [])
+        for user in users:
+            before = getattr(user, "_roles_before", None)
+            after = role_names(user)
+            if before is not None and before != after:
+                record_role_change(user, before, after)
+
+
+def record_role_change(user, before, after):
+    actor = acting_user()
+    data = {
+        "user": user.get_username(),
+        "before": sorted(before),
+        "after": sorted(after),
+        "by": actor.get_username() if actor else "command line",
+    }
+    log(instance=user, action=ROLES_CHANGED, user=actor, data=data)
+    body = (
+        f"The roles of {data['user']} changed.\n\n"
+        f"Before: {', '.join(data['before']) or 'none'}\n"
+        f"After: {', '.join(data['after']) or 'none'}\n"
+        f"Changed by: {data['by']}\n"
+    )
+    queue_email(
+        f"Roles changed: {data['user']}", body, roles.member_emails(roles.COMPLIANCE_APPROVERS)
+    )
+    user._roles_before = set(after)
+
+
+def connect():
+    User = get_user_model()
+    pre_save.connect(before_user_save, sender=User, dispatch_uid="moderation.user_pre")
+    post_save.connect(after_user_save, sender=User, dispatch_uid="moderation.user_post")
+    m2m_changed.connect(
+        groups_changed, sender=User.groups.through, dispatch_uid="moderation.user_groups"
+    )
