@@ -96,10 +96,9 @@ def test_story_goes_live_through_moderation_and_is_taken_down_on_withdrawal(
     editor_tab.locator("#body-0-value").fill(HEADING)
     editor_tab.fill("#id_approved_text", APPROVED_TEXT)
     editor_tab.select_option("#id_consent", str(maria_consent.pk))
+    # Who Maria is comes from her record; the editor picks only how she is named.
     editor_tab.select_option("#id_attribution_style", "first_name_initial")
-    editor_tab.fill("#id_first_name", "Maria")
-    editor_tab.fill("#id_last_name", "Gonzalez")
-    editor_tab.fill("#id_age", "54")
+    editor_tab.check("#id_show_age")
     editor_tab.screenshot_step("editor-fills-story")
     editor_tab.get_by_role("button", name="Save draft").click()
     editor_tab.wait_for_url("**/edit/")

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from consent.factories import ConsentFactory
-from consent.models import Consent, Identifier
+from consent.models import Consent, ConsentText, Identifier
 from core import roles
 from core.factories import UserFactory
 from stories.factories import SHOWN, PatientPhotoFactory
@@ -38,6 +38,7 @@ def emailed_link(live_server, settings, demo_content):
     obtained = UserFactory(username="taker", roles=[roles.CONSENT_OFFICERS])
     checker = UserFactory(username="checker", roles=[roles.CONSENT_OFFICERS])
     consent = ConsentFactory(
+        text=ConsentText.current(),  # the demo's version 1
         identifiers=[*SHOWN, Identifier.PHOTO],
         obtained_by=obtained,
         patient__email="rosa.patient@example.org",
