@@ -27,12 +27,16 @@ from stories.tests.utils import SiteTree
 
 
 def patient(**extra):
-    return SimpleNamespace(
-        legal_name="Maria Luisa Gonzalez",
-        email="maria.g@example.net",
-        phone="+44 7700 900123",
-        **extra,
-    )
+    fields = {
+        "legal_name": "Maria Luisa Gonzalez",
+        "first_name": "Maria",
+        "last_name": "Gonzalez",
+        "email": "maria.g@example.net",
+        "phone": "+44 7700 900123",
+        "town": "",
+        "date_of_birth": None,
+    }
+    return SimpleNamespace(**{**fields, **extra})
 
 
 class PureScanTests(SimpleTestCase):
@@ -73,8 +77,13 @@ class ConsentCheckReadsTheTextTests(SiteTree, RoleUsers, TestCase):
             parent=self.index,
             body=story_body() + [{"type": "heading", "value": "Life after Gonzalez clinic"}],
         )
-        story.consent.patient.legal_name = "Maria Gonzalez"
-        story.consent.patient.save()
+        patient = story.consent.patient
+        patient.legal_name, patient.first_name, patient.last_name = (
+            "Maria Gonzalez",
+            "Maria",
+            "Gonzalez",
+        )
+        patient.save()
         self.assertNotIn(Identifier.FULL_NAME, story.consent.identifiers)
         with self.captureOnCommitCallbacks(execute=True):
             state = submit_for_moderation(story, self.editor)
