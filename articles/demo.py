@@ -1,5 +1,6 @@
 """Demo treatment articles (Botox for cervical dystonia), written afresh from the facts of
-two public articles. Safe to run again: everything is looked up by its slug or name."""
+two public articles, and the conditions and treatments the demo stories are about. Safe
+to run again: everything is looked up by its slug or name."""
 
 import datetime
 
@@ -40,10 +41,13 @@ BOTULINUM_TOXIN = {
     "brand_names": "Botox",
     "prescription_only": True,
     "how_it_works": (
-        "<p>Nerves tell muscles to contract by releasing a chemical messenger called "
+        "<p>Botox (onabotulinumtoxinA) is a prescription medicine. "
+        "Nerves tell muscles to contract by releasing a chemical messenger called "
         "<b>acetylcholine</b>. Botulinum toxin type A stops the nerve endings in the injected "
         "muscle from releasing it, so the muscle relaxes. The effect is local and wears off "
-        "over a few months as the nerve endings recover.</p>"
+        "over a few months as the nerve endings recover. In the US it is approved for "
+        "cervical dystonia, chronic migraine, spasticity and blepharospasm, among other "
+        "uses.</p>"
     ),
     "safety_information": (
         "<h3>Boxed warning: distant spread of toxin effect</h3>"
@@ -56,12 +60,96 @@ BOTULINUM_TOXIN = {
         "infection where it would be injected. Tell your doctor about all your medicines and "
         "any muscle or nerve conditions, and about swallowing or breathing problems.</p>"
         "<p>Side effects seen in people treated for cervical dystonia include difficulty "
-        "swallowing, upper respiratory infection, neck pain and headache.</p>"
+        "swallowing, upper respiratory infection, neck pain and headache; for chronic "
+        "migraine, neck pain and headache; for spasticity, pain in the arms or legs; for "
+        "blepharospasm, drooping eyelids, dry eyes and irritation.</p>"
     ),
 }
 
+CHRONIC_MIGRAINE = {
+    "name": "Chronic migraine",
+    "slug": "chronic-migraine",
+    "summary": (
+        "Chronic migraine means headache on 15 or more days a month for more than three "
+        "months, with migraine features on at least eight of those days. It often disrupts "
+        "work, sleep and family life."
+    ),
+    "symptoms": "\n".join(
+        [
+            "Throbbing or pulsing headache, often on one side",
+            "Sensitivity to light, sound or smells",
+            "Nausea or vomiting",
+            "Visual disturbances (aura) before some attacks",
+            "Tiredness and trouble concentrating between attacks",
+        ]
+    ),
+}
+
+POST_STROKE_SPASTICITY = {
+    "name": "Spasticity after stroke",
+    "slug": "spasticity-after-stroke",
+    "summary": (
+        "After a stroke, damaged pathways in the brain can leave muscles in an arm or leg "
+        "stiff and tight. The elbow, wrist and fingers may curl, or the ankle turn inward, "
+        "making everyday movements and care harder."
+    ),
+    "symptoms": "\n".join(
+        [
+            "Stiff, tight muscles that resist stretching",
+            "A bent elbow, clenched fist or curled fingers",
+            "An ankle that points down or turns inward when walking",
+            "Painful muscle spasms",
+            "Difficulty washing, dressing or keeping the palm clean",
+        ]
+    ),
+}
+
+BLEPHAROSPASM = {
+    "name": "Blepharospasm",
+    "slug": "blepharospasm",
+    "summary": (
+        "Benign essential blepharospasm is a focal dystonia of the muscles around the eyes. "
+        "The eyelids blink, twitch or close on their own, and in some people stay shut long "
+        "enough to make reading or driving unsafe."
+    ),
+    "symptoms": "\n".join(
+        [
+            "Blinking more often than usual",
+            "Eyelids that twitch or squeeze shut on their own",
+            "Eye irritation, dryness or sensitivity to light",
+            "Symptoms worse with bright light, tiredness or stress",
+        ]
+    ),
+}
+
+PHYSICAL_THERAPY = {
+    "name": "Physical therapy",
+    "slug": "physical-therapy",
+    "how_it_works": (
+        "<p>A physical therapist teaches stretches, strengthening and posture exercises "
+        "matched to the muscles involved. Therapy is often timed for the weeks after an "
+        "injection, when the muscles are relaxed enough to retrain.</p>"
+    ),
+}
+
+DEEP_BRAIN_STIMULATION = {
+    "name": "Deep brain stimulation",
+    "slug": "deep-brain-stimulation",
+    "how_it_works": (
+        "<p>A neurosurgeon places thin electrodes in a deep part of the brain (for dystonia, "
+        "usually the globus pallidus) and connects them to a small pulse generator under the "
+        "skin of the chest. Gentle electrical pulses calm the abnormal signals. It is "
+        "considered when injections and medicines no longer control symptoms, and the "
+        "settings are adjusted over several months.</p>"
+    ),
+}
+
+CONDITIONS = [CERVICAL_DYSTONIA, CHRONIC_MIGRAINE, POST_STROKE_SPASTICITY, BLEPHAROSPASM]
+TREATMENTS = [BOTULINUM_TOXIN, PHYSICAL_THERAPY, DEEP_BRAIN_STIMULATION]
+
 REVIEWER = {
-    "name": "Dr Rosa Reyes",
+    "name": "Rosa Reyes",
+    "former_names": ["Dr Rosa Reyes"],  # the name earlier demos gave her
     "credentials": "MD",
     "specialty": "Neurology (movement disorders)",
     "username": "reviewer",  # moderation.demo's clinical reviewer
@@ -133,7 +221,7 @@ GUIDE_BODY = [
     ),
     paragraph(
         "<p>Everyday tasks such as driving, reading or holding a conversation can become tiring. "
-        "Treatment may combine physiotherapy, tablets, nerve blocks and injections of "
+        "Treatment may combine physical therapy, oral medicines, nerve blocks and injections of "
         "botulinum toxin, which are the usual first choice.</p>"
     ),
     heading("How the injections work", "how-it-works"),
@@ -162,7 +250,7 @@ GUIDE_BODY = [
                 "Scalenes",
                 "Three muscles joining the neck vertebrae to the first ribs; they bend the neck "
                 "sideways and help lift the ribs when breathing hard.",
-                "Tight scalenes tilt the head towards the shoulder (laterocollis).",
+                "Tight scalenes tilt the head toward the shoulder (laterocollis).",
             ),
             site(
                 "Levator scapulae",
@@ -177,7 +265,7 @@ GUIDE_BODY = [
                 "One of the muscles most often involved when the head rotates.",
             ),
             site(
-                "Trapezius (upper fibres)",
+                "Trapezius (upper fibers)",
                 "The large muscle over the top of the shoulders; it lifts the shoulders and "
                 "extends the neck.",
                 "Treated when the shoulder is elevated or the head pulls backwards.",
@@ -208,8 +296,8 @@ GUIDE_BODY = [
     paragraph(
         "<p>The cost depends on the dose, the number of muscles treated and where you are "
         "treated. Because cervical dystonia is an approved medical use, most health insurers, "
-        "including Medicare, cover the injections, often after prior authorisation. Ask your "
-        "insurer what your plan pays, and ask the manufacturer about savings programmes.</p>"
+        "including Medicare, cover the injections, often after prior authorization. Ask your "
+        "insurer what your plan pays, and ask the manufacturer about savings programs.</p>"
     ),
     {
         "type": "callout",
@@ -348,12 +436,13 @@ ARTICLES = [
 
 def load():
     home = Site.objects.get(is_default_site=True).root_page
-    condition, _ = Condition.objects.get_or_create(
-        slug=CERVICAL_DYSTONIA["slug"], defaults=CERVICAL_DYSTONIA
-    )
-    treatment, _ = Treatment.objects.get_or_create(
-        slug=BOTULINUM_TOXIN["slug"], defaults=BOTULINUM_TOXIN
-    )
+    # Every condition and treatment the demo stories are about; the articles cover one.
+    for spec in CONDITIONS:
+        Condition.objects.get_or_create(slug=spec["slug"], defaults=spec)
+    for spec in TREATMENTS:
+        Treatment.objects.get_or_create(slug=spec["slug"], defaults=spec)
+    condition = Condition.objects.get(slug=CERVICAL_DYSTONIA["slug"])
+    treatment = Treatment.objects.get(slug=BOTULINUM_TOXIN["slug"])
     reviewer = _reviewer()
     index = _index(home)
     lines = [f"Treatment articles: http://127.0.0.1:8000{index.url}"]
@@ -364,7 +453,8 @@ def load():
 
 
 def _reviewer():
-    reviewer = Reviewer.objects.filter(name=REVIEWER["name"]).first()
+    names = [REVIEWER["name"], *REVIEWER["former_names"]]
+    reviewer = Reviewer.objects.filter(name__in=names).first()
     if reviewer is None:
         user = get_user_model().objects.filter(username=REVIEWER["username"]).first()
         linked = user if user and not Reviewer.objects.filter(user=user).exists() else None

@@ -1,4 +1,5 @@
-"""Demo patients and consents, one per status the site must handle. Safe to run again.
+"""Demo patients and consents: one per status the site must handle, and active ones with
+different identifiers covered (photo or not, full name to anonymous). Safe to run again.
 
 Other apps find a demo consent by its patient's legal name, e.g.
 ``Consent.objects.filter(patient__legal_name=MARIA).latest("signed_at")``.
@@ -18,6 +19,7 @@ from consent.models import (
     Consent,
     ConsentText,
     Identifier,
+    MaterialConnection,
     Patient,
 )
 
@@ -26,6 +28,12 @@ JAMES = "James Whitfield"  # active, expires in 10 days
 AISHA = "Aisha Rahman"  # expired 5 days ago
 THOMAS = "Thomas Berg"  # withdrawn through the patient's link
 LENA = "Lena Novak"  # recorded, not yet verified (pending)
+DANIEL = "Daniel Okafor"  # active: name, age, town and photo
+PRIYA = "Priya Shah"  # active, photo; treated at no cost (a material connection)
+ROBERT = "Robert Kowalski"  # active: full name, photo
+DENISE = "Denise Carter"  # active: initials only, no photo
+MARCUS = "Marcus Bell"  # active: anonymous, town only
+HELEN = "Helen Brooks"  # active, photo; signed by her daughter as representative
 
 DAY = datetime.timedelta(days=1)
 
@@ -57,12 +65,36 @@ TEXT_V1 = {
 ALL_IDENTIFIERS = list(Identifier.values)
 
 # What the records hold beyond the name: attributions derive age and town from here.
+# US towns and (fictional, 555-01xx) US phone numbers.
 PATIENT_RECORDS = {
-    MARIA: {"date_of_birth": datetime.date(1972, 6, 2), "town": "Springfield"},
-    JAMES: {"date_of_birth": datetime.date(1964, 9, 18), "town": "Riverside"},
-    AISHA: {"date_of_birth": datetime.date(1980, 1, 27), "town": "Fairview"},
+    MARIA: {"date_of_birth": datetime.date(1972, 6, 2), "town": "Springfield, IL"},
+    JAMES: {"date_of_birth": datetime.date(1964, 9, 18), "town": "Riverside, IL"},
+    AISHA: {"date_of_birth": datetime.date(1980, 1, 27), "town": "Fairview Heights, IL"},
     THOMAS: {"date_of_birth": datetime.date(1958, 11, 5)},
-    LENA: {"town": "Greenville"},
+    LENA: {"town": "Greenville, IL", "phone": "(618) 555-0117"},
+    DANIEL: {"date_of_birth": datetime.date(1986, 3, 14), "town": "Decatur, IL"},
+    PRIYA: {"date_of_birth": datetime.date(1961, 8, 9), "town": "Champaign, IL"},
+    ROBERT: {
+        "date_of_birth": datetime.date(1955, 2, 21),
+        "town": "Peoria, IL",
+        "phone": "(309) 555-0163",
+    },
+    DENISE: {"date_of_birth": datetime.date(1968, 12, 1), "town": "Bloomington, IL"},
+    MARCUS: {"date_of_birth": datetime.date(1990, 5, 30), "town": "Normal, IL"},
+    HELEN: {
+        "date_of_birth": datetime.date(1949, 10, 12),
+        "town": "Jacksonville, IL",
+        "phone": "(217) 555-0188",
+        "representative_name": "Karen Brooks",
+        "representative_authority": "Daughter; health care power of attorney (Illinois)",
+    },
+}
+
+# Consent facts beyond the defaults: a material connection visitors are told about, and
+# a consent signed by a personal representative.
+CONSENT_EXTRAS = {
+    PRIYA: {"material_connection": MaterialConnection.FREE_CARE},
+    HELEN: {"signed_by": Consent.SignedBy.REPRESENTATIVE},
 }
 
 
@@ -92,6 +124,28 @@ def load():
         (LENA, "lena.novak@example.org",
          [Identifier.FIRST_NAME_INITIAL, Identifier.PHOTO, Identifier.CONDITION],
          [Channel.WEBSITE], 2, today + 365 * DAY, None),
+        (DANIEL, "daniel.okafor@example.org",
+         [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.TOWN, Identifier.PHOTO,
+          Identifier.CONDITION, Identifier.TREATMENT],
+         [Channel.WEBSITE, Channel.SOCIAL_MEDIA], 40, today + 730 * DAY, None),
+        (PRIYA, "priya.shah@example.org",
+         [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.PHOTO,
+          Identifier.CONDITION, Identifier.TREATMENT],
+         [Channel.WEBSITE], 75, today + 600 * DAY, None),
+        (ROBERT, "",
+         [Identifier.FULL_NAME, Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.TOWN,
+          Identifier.PHOTO, Identifier.CONDITION, Identifier.TREATMENT],
+         [Channel.WEBSITE, Channel.PRINT], 90, today + 640 * DAY, None),
+        (DENISE, "denise.carter@example.org",
+         [Identifier.INITIALS, Identifier.CONDITION, Identifier.TREATMENT],
+         [Channel.WEBSITE], 150, today + 540 * DAY, None),
+        (MARCUS, "marcus.bell@example.org",
+         [Identifier.TOWN, Identifier.CONDITION, Identifier.TREATMENT],
+         [Channel.WEBSITE], 30, today + 700 * DAY, None),
+        (HELEN, "",
+         [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.PHOTO,
+          Identifier.CONDITION, Identifier.TREATMENT],
+         [Channel.WEBSITE], 50, today + 680 * DAY, None),
     ]  # fmt: skip
     lines = ["Demo consents (find them by patient legal name):"]
     for name, email, identifiers, channels, days_ago, expires_on, withdrawn_at in specs:
@@ -110,6 +164,7 @@ def load():
             consent = _record(
                 patient, text, identifiers, channels, now - days_ago * DAY, expires_on,
                 officer=None if name == LENA else officer, withdrawn_at=withdrawn_at,
+                **CONSENT_EXTRAS.get(name, {}),
             )  # fmt: skip
         lines.append(f"  {name}: consent #{consent.pk}, {consent.get_status_display().lower()}")
     if officer is None:
@@ -117,7 +172,9 @@ def load():
     return lines
 
 
-def _record(patient, text, identifiers, channels, signed_at, expires_on, officer, withdrawn_at):
+def _record(
+    patient, text, identifiers, channels, signed_at, expires_on, officer, withdrawn_at, **extra
+):
     # Past events are recorded as they happened (no emails to fictional patients now).
     verified_at = signed_at + DAY if officer else None
     consent = Consent.objects.create(
@@ -128,7 +185,7 @@ def _record(patient, text, identifiers, channels, signed_at, expires_on, officer
         signed_at=signed_at,
         expires_on=expires_on,
         method=Consent.Method.ELECTRONIC,
-        signature_name=patient.legal_name,
+        signature_name=patient.representative_name or patient.legal_name,
         signature_ip="203.0.113.10",
         signature_user_agent="Mozilla/5.0 (demo)",
         copy_given_at=verified_at,
@@ -140,6 +197,7 @@ def _record(patient, text, identifiers, channels, signed_at, expires_on, officer
         # A withdrawal recorded here had nothing published to take down.
         ended_at=withdrawn_at if officer else None,
         ended_reason="withdrawn" if withdrawn_at and officer else "",
+        **extra,
     )
     log(instance=consent, action=CREATED)
     if officer:

@@ -349,7 +349,7 @@ class Consent(models.Model):
         # be named in public, never the legal name or contact data.
         return (
             f"Consent #{self.pk}: {self.widest_attribution()} "
-            f"({self.get_status_display()}, until {self.expires_on:%d %b %Y})"
+            f"({self.get_status_display()}, until {self.expires_on:%b %-d, %Y})"
         )
 
     def allowed_styles(self):

@@ -81,7 +81,7 @@ def consent_expired(consent):
 def expiry_reminder(consent, days):
     _send(
         "reminder",
-        f"Consent #{consent.pk} expires in {days} days ({consent.expires_on:%d %B %Y})",
+        f"Consent #{consent.pk} expires in {days} days ({consent.expires_on:%B %-d, %Y})",
         member_emails(EDITORS, CONSENT_OFFICERS),
         _context(consent, days=days),
     )

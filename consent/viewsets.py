@@ -211,7 +211,10 @@ class ConsentInspectView(generic.InspectView):
             format_html_join(
                 "",
                 "<li>{} ({}, {})</li>",
-                ((t.title, t.reason, f"{t.taken_down_at:%d %b %Y %H:%M}") for t in takedowns),
+                (
+                    (t.title, t.reason, f"{t.taken_down_at:%b %-d, %Y %-I:%M %p}")
+                    for t in takedowns
+                ),
             ),
         )
 

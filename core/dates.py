@@ -1,4 +1,4 @@
-"""Dates as people read them in the admin: "22 Oct 2028, in 23 months".
+"""Dates as people read them in the admin: "Oct 22, 2028, in 23 months".
 
 Wagtail's ``DateColumn`` and ``timesince`` describe only the past, so every future
 date (a consent's expiry) read "Just now". Here the calendar date comes first and the
@@ -35,14 +35,14 @@ def distance(value, today=None):
 
 
 def date_and_distance(value, today=None):
-    """ "22 Oct 2028, in 23 months"; a datetime keeps its time: "5 Nov 2026 14:02, 17 days
-    ago"; empty for no date."""
+    """ "Oct 22, 2028, in 23 months"; a datetime keeps its time: "Nov 5, 2026 2:02 PM, 17
+    days ago"; empty for no date."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
         shown = date_format(
-            timezone.localtime(value) if timezone.is_aware(value) else value, "j M Y H:i"
+            timezone.localtime(value) if timezone.is_aware(value) else value, "M j, Y g:i A"
         )
     else:
-        shown = date_format(value, "j M Y")
+        shown = date_format(value, "M j, Y")
     return f"{shown}, {distance(value, today)}"

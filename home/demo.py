@@ -16,11 +16,15 @@ INTRO = (
     "<p>Real experiences from our patients, shared with their consent, and clear "
     "information about the treatments we offer.</p>"
 )
-FEATURED_STORY_SLUGS = ["maria-turning-her-head-again", "james-four-days"]
+FEATURED_STORY_SLUGS = [
+    "maria-turning-her-head-again",
+    "daniel-counting-good-days",
+    "robert-back-on-the-riverfront-trail",
+]
 FEATURED_TESTIMONIAL_TITLES = [
     "Maria on driving again",
     "Anonymous: planning around the three-month cycle",
-    "James on the first few days",
+    "Priya on reading again",
 ]
 
 

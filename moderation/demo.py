@@ -10,7 +10,7 @@ DEMO_ACCOUNTS = [
     ("editor", "Erin", "Editor", roles.EDITORS),
     ("editor2", "Eli", "Writer", roles.EDITORS),
     ("officer", "Olu", "Officer", roles.CONSENT_OFFICERS),
-    ("reviewer", "Dr Rosa", "Reyes", roles.CLINICAL_REVIEWERS),
+    ("reviewer", "Rosa", "Reyes", roles.CLINICAL_REVIEWERS),
     ("approver", "Anna", "Approver", roles.COMPLIANCE_APPROVERS),
     ("siteadmin", "Sam", "Admin", roles.SITE_ADMINISTRATORS),
 ]

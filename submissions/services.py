@@ -90,7 +90,7 @@ def create_submission(form, request):
 
         testimonial = Testimonial(
             # Editors only; no patient name in it.
-            title=f"Story shared on the website, {today:%d %B %Y} (consent #{consent.pk})",
+            title=f"Story shared on the website, {today:%B %-d, %Y} (consent #{consent.pk})",
             quote=data["story"],
             approved_text=data["story"],
             approved_on=today,

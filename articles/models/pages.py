@@ -269,7 +269,7 @@ class TreatmentArticlePage(ModeratedMixin, Page):
             )
         elif self.is_review_overdue:
             problems.append(
-                f"The clinical review was due on {self.next_review_due:%-d %B %Y}: have a "
+                f"The clinical review was due on {self.next_review_due:%B %-d, %Y}: have a "
                 "clinical reviewer check the article again and update the review dates "
                 "before publishing."
             )

@@ -96,7 +96,7 @@ class BlockRenderingTests(TestCase):  # image blocks bulk-fetch images
         html = render("sources", [SOURCE])
         self.assertIn(f'href="{SOURCE["url"]}"', html)
         self.assertIn("MedlinePlus", html)
-        self.assertIn("Accessed 10 January 2025", html)
+        self.assertIn("Accessed January 10, 2025", html)
 
 
 class BlockValidationTests(SimpleTestCase):

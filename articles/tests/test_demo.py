@@ -23,7 +23,7 @@ class DemoTests(TestCase):
                 response = self.client.get(article.url)
                 self.assertContains(response, "Important Safety Information: Botulinum toxin")
                 self.assertContains(response, "can be life threatening")
-                self.assertContains(response, "Reviewed by Dr Rosa Reyes")
+                self.assertContains(response, "Reviewed by Rosa Reyes, MD")
 
     def test_articles_are_reachable_from_home_condition_and_treatment_pages(self):
         home = self.client.get("/")

@@ -63,7 +63,7 @@ class EnforceConsentCommandTest(Roles, TestCase):
                     f"Consent #{self.expired.pk} has expired",
                     "Your consent has expired",
                     f"Consent #{self.expiring.pk} expires in 20 days "
-                    f"({self.expiring.expires_on:%d %B %Y})",
+                    f"({self.expiring.expires_on:%B %-d, %Y})",
                 ]
             ),
         )

@@ -74,5 +74,5 @@ class OfficerDashboardTests(Roles, TestCase):
         self.assertNotIn("Just now", html)
         self.assertIn(date_and_distance(self.active.expires_on), html)
         self.assertRegex(
-            date_and_distance(self.active.expires_on), r"^\d+ \w{3} \d{4}, in 23 months$"
+            date_and_distance(self.active.expires_on), r"^\w{3} \d+, \d{4}, in 23 months$"
         )

@@ -11,7 +11,8 @@ class DemoTest(TestCase):
         UserFactory(username="officer", roles=[CONSENT_OFFICERS])
         lines = demo.load()
         self.assertEqual(demo.load(), lines)
-        self.assertEqual(Consent.objects.count(), 5)
+        self.assertEqual(Consent.objects.count(), 11)
+        self.assertEqual(Consent.objects.active().count(), 8)
 
         def status(name):
             return Consent.objects.get(patient__legal_name=name).status
@@ -21,6 +22,11 @@ class DemoTest(TestCase):
         self.assertEqual(status(demo.AISHA), Status.EXPIRED)
         self.assertEqual(status(demo.THOMAS), Status.WITHDRAWN)
         self.assertEqual(status(demo.LENA), Status.PENDING)
+        helen = Consent.objects.get(patient__legal_name=demo.HELEN)
+        self.assertEqual(helen.signed_by, Consent.SignedBy.REPRESENTATIVE)
+        self.assertEqual(helen.signature_name, helen.patient.representative_name)
+        for patient in {consent.patient for consent in Consent.objects.all()}:
+            patient.full_clean()  # a name, and an email or a phone number, for each
         maria = Consent.objects.get(patient__legal_name=demo.MARIA)
         self.assertEqual(set(maria.identifiers), set(demo.ALL_IDENTIFIERS))
         self.assertEqual(maria.problems_for(demo.ALL_IDENTIFIERS, "social_media"), [])

@@ -71,7 +71,7 @@ class ConsentEventsTest(Roles, TestCase):
         self.assertIn(consent.text.payment_statement, receipt.body)
         self.assertIn(consent.text_sha256, receipt.body)
         self.assertIn("First name and initial, Age, Condition", receipt.body)
-        self.assertIn(f"{consent.expires_on:%-d %B %Y}", receipt.body)
+        self.assertIn(f"{consent.expires_on:%B %-d, %Y}", receipt.body)
         self.assertIn("http://testserver/consent/withdraw/", receipt.body)
 
     def test_the_person_who_obtained_it_cannot_verify_it(self):

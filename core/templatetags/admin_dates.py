@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.filter
 def date_and_distance(value):
-    """{{ consent.expires_on|date_and_distance }} -> "22 Oct 2028, in 23 months"."""
+    """{{ consent.expires_on|date_and_distance }} -> "Oct 22, 2028, in 23 months"."""
     return _date_and_distance(value)

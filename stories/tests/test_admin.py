@@ -72,7 +72,7 @@ class AdminTests(TestCase):
         self.assertNotContains(response, "Status string")
         self.assertNotContains(response, "Just now")
         expires = self.testimonial.consent.expires_on
-        self.assertContains(response, f"{expires:%-d %b %Y}, in ")
+        self.assertContains(response, f"{expires:%b %-d, %Y}, in ")
 
     def test_report_lists_live_content_for_consent_officers_only(self):
         url = reverse("stories_live_content_report")

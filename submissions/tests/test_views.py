@@ -119,7 +119,7 @@ class ShareStoryViewTests(TestCase):
         # The one-click link, bound to this consent (the token carries a timestamp).
         link = re.search(r"http://testserver/consent/withdraw/(\S+)/", patient_mail.body)
         self.assertEqual(consent_id_from_token(link.group(1)), consent.pk)
-        self.assertIn(consent.expires_on.strftime("%-d %B %Y"), patient_mail.body)
+        self.assertIn(consent.expires_on.strftime("%B %-d, %Y"), patient_mail.body)
         self.assertIn("First name and initial, Age", patient_mail.body)
         self.assertEqual(officer_mail.to, [self.officer.email])
         self.assertIn(f"consent #{consent.pk}", officer_mail.subject)
