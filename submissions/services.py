@@ -5,14 +5,12 @@ All in one transaction; the emails are queued to go after it commits (cms.email)
 mail failure never loses a submission and a failed submission sends no mail.
 """
 
-import ipaddress
-
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.log_actions import log, registry
 
+from cms.clientip import client_ip
 from cms.email import queue_email
 from consent.models import CREATED, Consent, Patient
 from consent.notifications import CONSENT_OFFICERS, admin_url, group_emails, organisation_name
@@ -24,19 +22,6 @@ from submissions.forms import CONSENT_YEARS
 from submissions.images import store_photo
 
 USER_AGENT_LENGTH = Consent._meta.get_field("signature_user_agent").max_length
-
-
-def client_ip(request):
-    """REMOTE_ADDR; behind our own proxy (SECURE_PROXY_SSL_HEADER set), the address that
-    proxy appended last to X-Forwarded-For: earlier entries are the client's to forge."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        address = forwarded or address
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def expiry_from(today):
