@@ -4,10 +4,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.clientip import client_ip
+from cms.guards import limit_body
 from consent.models import ConsentText
 from submissions import ratelimit
 from submissions.forms import CONSENT_YEARS, ShareStoryForm
+from submissions.images import MAX_PHOTO_SIZE
 from submissions.services import create_submission, expiry_from
+
+# The photo's limit and room for the text: anything larger is refused unread, so a
+# 500 MB upload never reaches the disk (cms/guards.py).
+SHARE_FORM_MAX_BODY = MAX_PHOTO_SIZE + 1024 * 1024
 
 
 def _private(response):
@@ -18,6 +24,7 @@ def _private(response):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limit_body(SHARE_FORM_MAX_BODY)
 def share(request):
     text = ConsentText.current()
     if text is None:
