@@ -307,7 +307,9 @@ def main():
     run([PYTHON, "manage.py", "migrate", "--no-input"], env, timeout=600)
     notes = []
     log("loading the demo content")
-    loaded = run([PYTHON, "manage.py", "load_demo"], env, timeout=600, check=False)
+    loaded = run(
+        [PYTHON, "manage.py", "load_demo", "--allow-production"], env, timeout=600, check=False
+    )
     if loaded.returncode != 0:
         last = (loaded.stderr.strip().splitlines() or ["?"])[-1]
         notes.append(f"`load_demo` failed ({last}); measured what exists.")

@@ -274,3 +274,7 @@ REST_FRAMEWORK = {
 }
 
 WAGTAILFRONTENDCACHE = {}
+
+# load_demo's accounts get the README's password only where this or DEBUG is on (dev,
+# tests); never read from the environment, so no server can turn it on by mistake.
+DEMO_WELL_KNOWN_PASSWORD = False

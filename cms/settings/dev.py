@@ -16,3 +16,6 @@ CSRF_COOKIE_SECURE = False
 if not env("EMAIL_BACKEND", default=""):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# load_demo: the README's password for the demo accounts (moderation/demo.py).
+DEMO_WELL_KNOWN_PASSWORD = True
