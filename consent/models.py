@@ -546,8 +546,7 @@ class Consent(models.Model):
                 )
             consent.verified_by = user
             consent.verified_at = at
-            if consent.patient.email and not consent.copy_given_at:
-                consent.copy_given_at = at  # the receipt below is the patient's copy
+            # The receipt below is the patient's copy: recorded once sent (consent.copies).
             consent.full_clean()
             consent.save()
             log(instance=consent, action=VERIFIED, user=user)

@@ -1,8 +1,8 @@
 """Turn a valid form into the records: the patient, a pending consent carrying the
 signature evidence, and a draft testimonial submitted to its workflow.
 
-All in one transaction; the emails are queued to go after it commits (cms.email), so a
-mail failure never loses a submission and a failed submission sends no mail.
+All in one transaction, the emails queued with it (cms.email), so a mail failure never
+loses a submission and a failed submission sends no mail.
 """
 
 from django.db import transaction
@@ -12,6 +12,7 @@ from wagtail.log_actions import log, registry
 
 from cms.clientip import client_ip
 from cms.email import queue_email
+from consent.copies import copy_key
 from consent.models import CREATED, Consent, Patient
 from consent.notifications import CONSENT_OFFICERS, admin_url, group_emails, organisation_name
 from consent.tokens import withdrawal_url
@@ -55,9 +56,8 @@ def create_submission(form, request):
             signature_ip=client_ip(request),
             signature_user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
             obtained_by=None,
-            # The copy below goes to the patient with the submission (sent after commit,
-            # retried until it goes).
-            copy_given_at=now,
+            # Set when the copy queued below has gone out (consent.copies), not before.
+            copy_given_at=None,
             jurisdiction=OrganisationSettings.for_request(request).jurisdiction,
         )
         consent.full_clean()
@@ -113,6 +113,7 @@ def _queue_emails(consent, testimonial):
         f"Your story and consent for {organisation}: your copy",
         render_to_string("submissions/email/patient_copy.txt", context),
         [consent.patient.email],
+        key=copy_key(consent),
     )
     # Officers are told which consent to check, never the patient's identity by email.
     queue_email(

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "search",
     "feeds",
     "publicapi",
+    "outbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -62,7 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: oversized bodies and control characters are refused before anything reads them.
+    # /health/ for load balancers: before host checks and the HTTPS redirect (cms/health.py).
+    "cms.health.HealthCheckMiddleware",
+    # Oversized bodies and control characters are refused before anything reads them.
     "cms.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.middleware.NoSharedCacheMiddleware",
@@ -106,6 +109,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection the database closed (a restart) is replaced before a request
+# uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -229,6 +235,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Django 6's own `django.tasks` reads TASKS too; neither Wagtail nor we enqueue through
 # it, and its system check accepts the backport's backends (cms/tests/test_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# A task RUNNING longer than this was abandoned by a worker that died: it is queued
+# again (cms/tasks_maintenance.py). Longer than any task takes (an email: seconds).
+TASK_RUNNING_TIMEOUT = env.int("TASK_RUNNING_TIMEOUT", default=10 * 60)
+# Finished task results (and sent-email records) are deleted after this many days.
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
 
 LOGGING = {
     "version": 1,

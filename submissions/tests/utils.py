@@ -58,3 +58,18 @@ def truncated_jpeg(name="truncated.jpg"):
 def corrupt_png(name="corrupt.png"):
     """A PNG signature followed by noise."""
     return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "image/png")
+
+
+class QueueDownBackend:
+    """A task backend whose queue refuses our emails (set in TASKS by tests)."""
+
+    def __new__(cls, alias, params):
+        from django_tasks.backends.immediate import ImmediateBackend
+
+        class Backend(ImmediateBackend):
+            def enqueue(self, task, args, kwargs):
+                if task.module_path == "cms.email.send_email":
+                    raise ConnectionError("the task queue is unavailable")
+                return super().enqueue(task, args, kwargs)
+
+        return Backend(alias, params)
