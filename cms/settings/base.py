@@ -3,6 +3,7 @@
 Every environment variable is read here once, typed; the README lists them.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,10 @@ INSTALLED_APPS = [
     "feeds",
     "publicapi",
     "outbox",
+    "staff",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -74,10 +79,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor for the Wagtail admin, required where a role says so (staff app).
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.SiteContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lockout into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -128,6 +138,32 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): 5 failures from one address, or against one account
+# from anywhere, lock that address or account for 15 minutes; a success resets them.
+# Locked attempts cost no password hashing. `manage.py axes_reset` lifts a lock.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp TOTP devices, staff app): required for these
+# groups and superusers, offered to everyone (account menu), and asked of anyone who has
+# set up a device. Off only in dev and tests.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_GROUPS = ["Consent officers", "Compliance approvers", "Site administrators"]
+OTP_TOTP_ISSUER = env("WAGTAIL_SITE_NAME", default="Clinic patient stories")
+# No avatar requests to a third party (Gravatar) from the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
