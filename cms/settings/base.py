@@ -325,3 +325,10 @@ WAGTAILFRONTENDCACHE = {}
 # load_demo's accounts get the README's password only where this or DEBUG is on (dev,
 # tests); never read from the environment, so no server can turn it on by mistake.
 DEMO_WELL_KNOWN_PASSWORD = False
+
+# Optional error reporting; nothing about patients is sent (cms/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from cms.sentry import init as init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
