@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy demo-data migrate worker scheduler browser-test bench clean
+.PHONY: help run test lint format check-deploy demo-data migrate worker scheduler browser-test bench bench-reliability clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ scheduler: $(BIN)/.installed ## Run the every-minute jobs (scheduled publishing,
 
 bench: $(BIN)/.installed ## Benchmark public pages: gunicorn, production settings, PostgreSQL (bench/README.md)
 	$(BIN)/python bench/run.py
+
+bench-reliability: $(BIN)/.installed ## Load and faults on its own PostgreSQL and Redis: DB restart, Redis down, worker killed
+	$(BIN)/python bench/reliability.py
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var artifacts

@@ -376,7 +376,14 @@ def main():
     )
     print(summary)
     heading = "# Benchmark results\n\nWritten by `make bench` (bench/run.py)."
-    RESULTS.write_text(f"{heading}\n\n{summary}\n")
+    # Keep the figures of bench/reliability.py, written between their own markers.
+    previous = RESULTS.read_text() if RESULTS.exists() else ""
+    kept = (
+        previous[previous.find("<!-- RELIABILITY -->") :]
+        if "<!-- RELIABILITY -->" in previous
+        else ""
+    )
+    RESULTS.write_text(f"{heading}\n\n{summary}\n" + (f"\n{kept}" if kept else ""))
     update_readme(summary)
 
 

@@ -8,12 +8,15 @@
 - Control characters in the query string or path (NUL above all, which PostgreSQL
   refuses in any text) are a 400: no query parameter of any page reaches the database
   with them.
+- While the database cannot be reached (a restart), a request that needs it gets a 503
+  saying plainly that nothing was saved and to try again, not a 500.
 """
 
 import re
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -65,4 +68,13 @@ class RequestGuardMiddleware:
         limit = getattr(view_func, "max_body_size", None)
         if limit is not None and _content_length(request) > limit:
             return _too_large(request, limit)
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            # A standalone page: the site's base template itself reads the database.
+            html = render_to_string("database_unavailable.html")
+            response = HttpResponse(html, status=503)
+            response["Retry-After"] = "30"
+            return response
         return None
