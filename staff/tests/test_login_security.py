@@ -2,8 +2,11 @@
 the roles that read patient data or publish (and offered to everyone), and no avatar
 requests to a third party."""
 
+from io import StringIO
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -145,3 +148,16 @@ class DevelopmentSignInTests(TestCase):
         self.assertEqual(response.status_code, 200)
         # No avatar requests to a third party from the admin.
         self.assertNotIn("gravatar", response.content.decode())
+
+
+class TwoFactorResetTests(TestCase):
+    def test_a_lost_phone_is_removed_and_set_up_again_at_the_next_sign_in(self):
+        officer = staff_user("olu", "Consent officers")
+        TOTPDevice.objects.create(user=officer, name="lost phone", confirmed=True)
+        out = StringIO()
+        call_command("two_factor_reset", "olu", stdout=out)
+        self.assertIn("Removed 1 authenticator device(s) of olu", out.getvalue())
+        with self.settings(TWO_FACTOR_REQUIRED=True):
+            self.client.post(LOGIN, {"username": "olu", "password": PASSWORD})
+            response = self.client.get(HOME)
+        self.assertRedirects(response, f"{SETUP}?next={HOME}", fetch_redirect_response=False)
