@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format check-deploy demo-data migrate worker scheduler browser-test bench clean lock upgrade
+.PHONY: help run test lint format check-deploy demo-data migrate worker scheduler browser-test bench bench-reliability clean lock upgrade
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ lock: $(BIN)/.installed ## Pin requirements*.txt from requirements*.in after edi
 upgrade: $(BIN)/.installed ## Upgrade every pinned package to its newest allowed version
 	$(PIP_COMPILE) --upgrade -o requirements.txt requirements.in
 	$(PIP_COMPILE) --upgrade -o requirements-dev.txt requirements-dev.in
+
+bench-reliability: $(BIN)/.installed ## Load and faults on its own PostgreSQL and Redis: DB restart, Redis down, worker killed
+	$(BIN)/python bench/reliability.py
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var artifacts

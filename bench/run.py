@@ -307,7 +307,9 @@ def main():
     run([PYTHON, "manage.py", "migrate", "--no-input"], env, timeout=600)
     notes = []
     log("loading the demo content")
-    loaded = run([PYTHON, "manage.py", "load_demo"], env, timeout=600, check=False)
+    loaded = run(
+        [PYTHON, "manage.py", "load_demo", "--allow-production"], env, timeout=600, check=False
+    )
     if loaded.returncode != 0:
         last = (loaded.stderr.strip().splitlines() or ["?"])[-1]
         notes.append(f"`load_demo` failed ({last}); measured what exists.")
@@ -374,7 +376,14 @@ def main():
     )
     print(summary)
     heading = "# Benchmark results\n\nWritten by `make bench` (bench/run.py)."
-    RESULTS.write_text(f"{heading}\n\n{summary}\n")
+    # Keep the figures of bench/reliability.py, written between their own markers.
+    previous = RESULTS.read_text() if RESULTS.exists() else ""
+    kept = (
+        previous[previous.find("<!-- RELIABILITY -->") :]
+        if "<!-- RELIABILITY -->" in previous
+        else ""
+    )
+    RESULTS.write_text(f"{heading}\n\n{summary}\n" + (f"\n{kept}" if kept else ""))
     update_readme(summary)
 
 

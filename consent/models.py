@@ -545,10 +545,14 @@ class Consent(models.Model):
                 )
             consent.verified_by = user
             consent.verified_at = at
-            # One copy per consent: a patient who signed online got theirs then.
+            # One copy per consent: a patient who signed on the website was sent theirs
+            # then. The receipt below is the copy otherwise, recorded once it is sent
+            # (consent.copies).
+            signed_online = (
+                consent.obtained_by_id is None and consent.method == self.Method.ELECTRONIC
+            )
             send_copy = bool(consent.patient.email) and not consent.copy_given_at
-            if send_copy:
-                consent.copy_given_at = at  # the receipt below is the patient's copy
+            send_copy = send_copy and not signed_online
             consent.full_clean()
             consent.save()
             log(instance=consent, action=VERIFIED, user=user)

@@ -33,13 +33,14 @@ def _context(consent, **extra):
     }
 
 
-def _send(template, subject, recipients, context):
+def _send(template, subject, recipients, context, key=None):
     body = render_to_string(f"consent/email/{template}.txt", context)
-    queue_email(subject, body, recipients)
+    queue_email(subject, body, recipients, key=key)
 
 
 def send_receipt(consent):
     """The patient's copy: the exact words agreed to, scope, expiry, one-click withdrawal."""
+    from consent.copies import copy_key
     from consent.tokens import withdrawal_url
 
     context = _context(consent, withdrawal_url=withdrawal_url(consent))
@@ -48,6 +49,7 @@ def send_receipt(consent):
         f"Your consent to {context['organisation']}: your copy",
         [consent.patient.email],
         context,
+        key=copy_key(consent, "receipt"),
     )
 
 

@@ -1,10 +1,12 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from core import roles
 
-# Demo accounts for every role. Their password is printed only in development.
+# Demo accounts for every role. This password only where DEBUG (or test settings) say so.
 DEMO_PASSWORD = "clinic-demo-2026"  # noqa: S105 (dev-only demo accounts)
 DEMO_ACCOUNTS = [
     ("editor", "Erin", "Editor", roles.EDITORS),
@@ -18,6 +20,9 @@ DEMO_ACCOUNTS = [
 
 def load():
     User = get_user_model()
+    # The well-known password only on a developer's machine or in tests; anywhere else
+    # (load_demo --allow-production) a random one per account.
+    known = settings.DEBUG or settings.DEMO_WELL_KNOWN_PASSWORD
     lines = ["Demo accounts (username: role):"]
     for username, first_name, last_name, role in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
@@ -28,11 +33,16 @@ def load():
                 "email": f"{username}@clinic.example",
             },
         )
+        password = None
         if created:
-            user.set_password(DEMO_PASSWORD)
+            password = DEMO_PASSWORD if known else secrets.token_urlsafe(12)
+            user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=role))
-        lines.append(f"  {username}: {role}")
-    if settings.DEBUG:
+        if known or not created:
+            lines.append(f"  {username}: {role}")
+        else:  # shown this once, stored only as a hash
+            lines.append(f"  {username}: {role}, password {password}")
+    if known:
         lines.append(f"  password for every demo account: {DEMO_PASSWORD}")
     return lines

@@ -8,12 +8,15 @@ attribution and the material-connection disclosure.
 https://docs.wagtail.org/en/stable/advanced_topics/api/v2/configuration.html
 """
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
+from django.db.utils import DataError
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
@@ -62,6 +65,31 @@ RELATED = {
 }
 
 
+# Far beyond any real listing, well within what the database's OFFSET accepts.
+MAX_OFFSET = 1_000_000
+
+
+class CheckedFieldsFilter(FieldsFilter):
+    """Wagtail's field filters, with each value checked against its field first: a date
+    that is not a date, or an id that is not a number, is a 400, not a database error."""
+
+    def filter_queryset(self, request, queryset, view):
+        fields = set(view.get_available_fields(queryset.model, db_fields_only=True))
+        for name, value in request.GET.items():
+            if name not in fields:
+                continue
+            try:
+                field = queryset.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            target = getattr(field, "target_field", field)
+            try:
+                target.get_prep_value(target.to_python(value))
+            except (ValidationError, ValueError, TypeError) as error:
+                raise BadRequestError(f"'{value[:50]}' is not a valid value for {name}") from error
+        return super().filter_queryset(request, queryset, view)
+
+
 class PublicReadOnlyMixin:
     # Anonymous and read-only: the same answer for everyone, whoever is signed in.
     authentication_classes = []
@@ -74,6 +102,24 @@ class PublicReadOnlyMixin:
         # Only the fields listed in FIELDS; models' own ``api_fields`` are not consulted.
         return cls._convert_api_fields(cls.body_fields) + FIELDS.get(model, [])
 
+    def check_query_parameters(self, queryset):
+        super().check_query_parameters(queryset)
+        offset = self.request.GET.get("offset", "0")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset must be at most {MAX_OFFSET}")
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET and not request.GET["id"].isdigit():
+            raise BadRequestError("id must be a positive integer")
+        return super().find_object(queryset, request)
+
+    def handle_exception(self, exc):
+        # The last line of defence: a value the checks above did not foresee reached the
+        # database and was refused there. It is the request's fault, not ours.
+        if isinstance(exc, DataError):
+            exc = BadRequestError("a query parameter has a value out of range")
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         # A consent can end at any moment: no shared cache may keep a copy.
@@ -85,7 +131,7 @@ class PagesEndpoint(PublicReadOnlyMixin, PagesAPIViewSet):
 
     # Tree filters (child_of, descendant_of, ...) would need the index pages, which are
     # not in this API; search, ordering and field filters are kept.
-    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    filter_backends = [CheckedFieldsFilter, OrderingFilter, SearchFilter]
     known_query_parameters = PagesAPIViewSet.known_query_parameters - {
         "child_of",
         "ancestor_of",
@@ -113,7 +159,7 @@ class PagesEndpoint(PublicReadOnlyMixin, PagesAPIViewSet):
 class TestimonialsEndpoint(PublicReadOnlyMixin, BaseAPIViewSet):
     model = Testimonial
     name = "testimonials"
-    filter_backends = [FieldsFilter, OrderingFilter]
+    filter_backends = [CheckedFieldsFilter, OrderingFilter]
     listing_default_fields = [
         *BaseAPIViewSet.listing_default_fields,
         *(field.name for field in FIELDS[Testimonial]),

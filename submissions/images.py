@@ -48,11 +48,19 @@ def validate_photo(file):
                 width, height = image.size
                 if image_format in FORMATS and width * height <= MAX_PHOTO_PIXELS:
                     image.verify()
+            if image_format in FORMATS and width * height <= MAX_PHOTO_PIXELS:
+                # verify() reads the structure, not the pixels: a truncated JPEG passes it
+                # and only fails when decoded. Decode it all now (what clean_copy will
+                # do), so a damaged file is a form error, not a 500 after the form.
+                file.seek(0)
+                with Image.open(file) as image:
+                    image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _bomb_error() from error
     except Exception as error:  # Pillow raises many types for a file it cannot read
         raise ValidationError(
-            "This file is not an image we can read. Upload a JPEG, PNG or WebP photo.",
+            "We could not read this photo: the file is damaged, incomplete or not an image. "
+            "Upload a JPEG, PNG or WebP photo.",
             code="file_type",
         ) from error
     finally:

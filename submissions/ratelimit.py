@@ -1,11 +1,17 @@
-"""Per-IP limits through the cache (Redis in production, shared by every worker).
+"""Per-address limits on the share form, counted in the database.
 
-A fixed window: the first hit creates the counter with the window as its timeout, later
-hits increment it. ``add`` and ``incr`` are atomic in Redis, so concurrent requests
-cannot slip past the limit together.
+A fixed window per kind and address. Each request takes its slot with one atomic
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (PostgreSQL, and SQLite 3.35+), and
+is refused when the count it gets back is over the limit: concurrent requests cannot
+all pass a check made before any of them counted. In the database rather than the
+cache so that a cache outage changes nothing here (cms/cache.py).
 """
 
-from django.core.cache import cache
+import time
+
+from django.db import connection, transaction
+
+from submissions.models import RateLimitCounter
 
 WINDOW = 60 * 60
 # Stored submissions (and the fake successes shown to bots) per address and hour.
@@ -13,27 +19,42 @@ SUBMISSIONS_PER_WINDOW = 5
 # Every POST, valid or not: each may carry an image to inspect.
 ATTEMPTS_PER_WINDOW = 30
 
+LIMITS = {"submitted": SUBMISSIONS_PER_WINDOW, "attempt": ATTEMPTS_PER_WINDOW}
 
-def _key(kind, ip):
-    return f"submissions:ratelimit:{kind}:{ip or 'unknown'}"
+
+def _period():
+    return int(time.time()) // WINDOW
 
 
 def count(kind, ip):
-    return cache.get(_key(kind, ip), 0)
+    counter = RateLimitCounter.objects.filter(
+        kind=kind, address=ip or "unknown", period=_period()
+    ).first()
+    return counter.count if counter else 0
 
 
 def hit(kind, ip):
-    key = _key(kind, ip)
-    cache.add(key, 0, timeout=WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW)
-        return 1
+    """Count one request; return the count including it."""
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    period = _period()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, address, period, count) VALUES (%s, %s, %s, 1) "  # noqa: S608 (table name from the model)
+            f"ON CONFLICT (kind, address, period) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
+            [kind, ip or "unknown", period],
+        )
+        (number,) = cursor.fetchone()
+        # Windows before the last are of no use to anyone.
+        RateLimitCounter.objects.filter(period__lt=period - 1).delete()
+    return number
+
+
+def take(kind, ip):
+    """Count one request; True if it is within the limit."""
+    return hit(kind, ip) <= LIMITS[kind]
 
 
 def is_limited(ip):
-    return (
-        count("submitted", ip) >= SUBMISSIONS_PER_WINDOW
-        or count("attempt", ip) >= ATTEMPTS_PER_WINDOW
-    )
+    """True once either limit is reached (before the next request counts)."""
+    return count("submitted", ip) >= SUBMISSIONS_PER_WINDOW

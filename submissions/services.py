@@ -1,21 +1,20 @@
 """Turn a valid form into the records: the patient, a pending consent carrying the
 signature evidence, and a draft testimonial submitted to its workflow.
 
-All in one transaction; the emails are queued to go after it commits (core.email), so a
-mail failure never loses a submission and a failed submission sends no mail.
+All in one transaction, the emails queued with it (core.email), so a mail failure never
+loses a submission and a failed submission sends no mail.
 """
 
-import ipaddress
-
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from consent.copies import copy_key
 from consent.models import CREATED, Consent, Patient
 from consent.notifications import admin_url, organisation_name
 from consent.tokens import withdrawal_url
+from core.clientip import client_ip
 from core.email import queue_email
 from core.models import OrganisationSettings
 from core.roles import CONSENT_OFFICERS, member_emails
@@ -25,19 +24,6 @@ from submissions.forms import CONSENT_YEARS
 from submissions.images import store_photo
 
 USER_AGENT_LENGTH = Consent._meta.get_field("signature_user_agent").max_length
-
-
-def client_ip(request):
-    """REMOTE_ADDR; behind our own proxy (SECURE_PROXY_SSL_HEADER set), the address that
-    proxy appended last to X-Forwarded-For: earlier entries are the client's to forge."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        address = forwarded or address
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def expiry_from(today):
@@ -79,9 +65,8 @@ def create_submission(form, request):
             signature_ip=client_ip(request),
             signature_user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
             obtained_by=None,
-            # The copy below goes to the patient with the submission (sent after commit,
-            # retried until it goes).
-            copy_given_at=now,
+            # Set when the copy queued below has gone out (consent.copies), not before.
+            copy_given_at=None,
             jurisdiction=OrganisationSettings.for_request(request).jurisdiction,
         )
         consent.full_clean()
@@ -130,6 +115,7 @@ def _queue_emails(consent, testimonial):
         f"Your story and consent for {organisation}: your copy",
         render_to_string("submissions/email/patient_copy.txt", context),
         [consent.patient.email],
+        key=copy_key(consent),
     )
     # Officers are told which consent to check, never the patient's identity by email.
     queue_email(

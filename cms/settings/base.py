@@ -3,6 +3,7 @@
 Every environment variable is read here once, typed; the README lists them.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,11 @@ INSTALLED_APPS = [
     "search",
     "feeds",
     "publicapi",
+    "outbox",
+    "staff",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -64,6 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/ for load balancers: before host checks and the HTTPS redirect (cms/health.py).
+    "cms.health.HealthCheckMiddleware",
+    # Oversized bodies and control characters are refused before anything reads them.
+    "core.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.middleware.NoSharedCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,10 +82,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "moderation.access.ActingUserMiddleware",
+    # Second factor for the Wagtail admin, required where a role says so (staff app).
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.SiteContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lockout into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -107,19 +122,51 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection the database closed (a restart) is replaced before a request
+# uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An outage is a cache miss, never a 500 (cms/cache.py).
+            "BACKEND": "cms.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cms",
+            # A Redis that hangs costs a request half a second, once per RETRY_AFTER.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): 5 failures from one address, or against one account
+# from anywhere, lock that address or account for 15 minutes; a success resets them.
+# Locked attempts cost no password hashing. `manage.py axes_reset` lifts a lock.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp TOTP devices, staff app): required for these
+# groups and superusers, offered to everyone (account menu), and asked of anyone who has
+# set up a device. Off only in dev and tests.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_GROUPS = ["Consent officers", "Compliance approvers", "Site administrators"]
+OTP_TOTP_ISSUER = env("WAGTAIL_SITE_NAME", default="Clinic patient stories")
+# No avatar requests to a third party (Gravatar) from the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +203,9 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Any request body, refused from its Content-Length before it is read (cms/guards.py);
+# the share form allows less (submissions.views). Keep the proxy's limit the same.
+MAX_REQUEST_BODY_SIZE = env.int("MAX_REQUEST_BODY_SIZE", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -164,6 +214,13 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Behind a TLS-terminating proxy (docker-compose, a load balancer) trust its header.
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append to X-Forwarded-For before Django: the client address
+# (rate limits, login lockout, signature evidence) is read that many entries from the
+# right (cms/clientip.py). 0 trusts only REMOTE_ADDR. Default: one proxy when we are
+# told one terminates TLS.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if env.bool("SECURE_PROXY_SSL_HEADER", default=False) else 0
+)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # The header only makes the site eligible for browsers' preload list; submitting the
@@ -220,6 +277,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Django 6's own `django.tasks` reads TASKS too; neither Wagtail nor we enqueue through
 # it, and its system check accepts the backport's backends (cms/tests/test_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# A task RUNNING longer than this was abandoned by a worker that died: it is queued
+# again (cms/tasks_maintenance.py). Longer than any task takes (an email: seconds).
+TASK_RUNNING_TIMEOUT = env.int("TASK_RUNNING_TIMEOUT", default=10 * 60)
+# Finished task results (and sent-email records) are deleted after this many days.
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
 
 LOGGING = {
     "version": 1,
@@ -263,3 +325,14 @@ WAGTAILAPI_LIMIT_MAX = 50
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+
+# load_demo's accounts get the README's password only where this or DEBUG is on (dev,
+# tests); never read from the environment, so no server can turn it on by mistake.
+DEMO_WELL_KNOWN_PASSWORD = False
+
+# Optional error reporting; nothing about patients is sent (cms/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from cms.sentry import init as init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))

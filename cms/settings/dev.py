@@ -16,3 +16,9 @@ CSRF_COOKIE_SECURE = False
 if not env("EMAIL_BACKEND", default=""):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# load_demo: the README's password for the demo accounts (moderation/demo.py).
+DEMO_WELL_KNOWN_PASSWORD = True
+
+# Sign in to the demo accounts with their password alone; TWO_FACTOR_REQUIRED=true to try 2FA.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)

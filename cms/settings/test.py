@@ -32,3 +32,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file rather than memory, so the processes the tests start (gunicorn, the task
     # worker, the scheduler) share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+
+# Browser tests sign in as the demo accounts with the README's password.
+DEMO_WELL_KNOWN_PASSWORD = True
+
+# The browser tests sign in with a password; staff/tests turn both on.
+TWO_FACTOR_REQUIRED = False
+# client.login() has no request for django-axes to inspect; staff/tests turn it on.
+AXES_ENABLED = False

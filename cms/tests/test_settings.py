@@ -81,7 +81,7 @@ def test_production_reads_the_environment_typed():
     assert shown == {
         "database": "django.db.backends.postgresql",
         "database_name": "cms",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "cms.cache.FailSafeRedisCache",  # Redis, an outage a cache miss
         "mailer": "django.core.mail.backends.filebased",
         "mail_file_path": "/srv/cms/mail",
         "tasks": "DatabaseBackend",

@@ -63,6 +63,7 @@ class ConsentEventsTest(Roles, TestCase):
 
         self.assertEqual(consent.status, Status.ACTIVE)
         self.assertEqual(consent.verified_by, self.second_officer)
+        consent.refresh_from_db()  # recorded when the receipt went out
         self.assertIsNotNone(consent.copy_given_at)
         self.assertEqual(actions(consent), ["consent.verified"])
         [receipt] = mail.outbox

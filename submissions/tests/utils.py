@@ -45,3 +45,31 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("Connection refused")
+
+
+def truncated_jpeg(name="truncated.jpg"):
+    """A real JPEG cut off half-way, as an interrupted phone upload leaves it."""
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, format="JPEG", quality=90)
+    data = buffer.getvalue()
+    return SimpleUploadedFile(name, data[: len(data) // 2], "image/jpeg")
+
+
+def corrupt_png(name="corrupt.png"):
+    """A PNG signature followed by noise."""
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "image/png")
+
+
+class QueueDownBackend:
+    """A task backend whose queue refuses our emails (set in TASKS by tests)."""
+
+    def __new__(cls, alias, params):
+        from django_tasks.backends.immediate import ImmediateBackend
+
+        class Backend(ImmediateBackend):
+            def enqueue(self, task, args, kwargs):
+                if task.module_path == "core.email.send_email":
+                    raise ConnectionError("the task queue is unavailable")
+                return super().enqueue(task, args, kwargs)
+
+        return Backend(alias, params)

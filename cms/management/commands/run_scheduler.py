@@ -20,11 +20,13 @@ logger = logging.getLogger("cms.scheduler")
 # (command, arguments). Optional jobs run once their app provides the command.
 JOBS = [("publish_scheduled", [])]
 OPTIONAL_JOBS = [("enforce_consent", [])]
+# Last: requeue tasks a dead worker abandoned, prune old task results (cms/tasks_maintenance.py).
+HOUSEKEEPING_JOBS = [("maintain_tasks", [])]
 
 
 def current_jobs():
     available = get_commands()
-    return JOBS + [job for job in OPTIONAL_JOBS if job[0] in available]
+    return JOBS + [job for job in OPTIONAL_JOBS if job[0] in available] + HOUSEKEEPING_JOBS
 
 
 def run_round(jobs, stdout=None):

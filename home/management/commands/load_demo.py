@@ -4,7 +4,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core import mail
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from wagtail.models import Site
@@ -46,7 +46,23 @@ def demo_mail_kept_back():
 class Command(BaseCommand):
     help = "Create demo accounts for every role and demo content. Safe to run again."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run without DEBUG (a staging server): each new demo account gets a "
+            "random password, printed once.",
+        )
+
+    def handle(self, *args, allow_production, **options):
+        # Demo accounts hold every role, patient data included: never by accident on a
+        # server, and never with the password the README publishes (moderation.demo).
+        if not (settings.DEBUG or settings.DEMO_WELL_KNOWN_PASSWORD or allow_production):
+            raise CommandError(
+                "Refusing to create demo accounts without DEBUG: they would hold every "
+                "role. On a staging server, run `load_demo --allow-production`; each new "
+                "account then gets a random password, printed once."
+            )
         with demo_mail_kept_back() as outbox:
             with transaction.atomic():
                 lines = []
