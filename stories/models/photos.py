@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from wagtail.images.models import (
     AbstractImage,
     AbstractRendition,
@@ -25,12 +26,26 @@ from wagtail.search import index
 PATIENT_MEDIA_URL = "/patient-media/"
 
 
+class PatientMediaStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT, whose URLs go through the consent-checked view. The
+    folder follows PRIVATE_MEDIA_ROOT as Django's own storage follows MEDIA_ROOT."""
+
+    def __init__(self):
+        super().__init__(base_url=PATIENT_MEDIA_URL)
+
+    @cached_property
+    def base_location(self):
+        return str(Path(str(settings.PRIVATE_MEDIA_ROOT)) / "patient")
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+
 def patient_media_storage():
-    """Files outside MEDIA_ROOT, whose URLs go through the consent-checked view."""
-    return FileSystemStorage(
-        location=str(Path(str(settings.PRIVATE_MEDIA_ROOT)) / "patient"),
-        base_url=PATIENT_MEDIA_URL,
-    )
+    return PatientMediaStorage()
 
 
 class PatientPhoto(AbstractImage):
