@@ -23,6 +23,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with no cached page: a test's database is rolled back after it,
+    the local cache is not, so a copy of one test's page must not answer in the next."""
+    from django.core.cache import cache
+
+    from core.pagecache import GENERATION_KEY
+
+    cache.delete(GENERATION_KEY)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import TreatmentArticlePage
-from core.http import no_shared_cache
+from core.http import cacheable
 from stories.models import PatientStoryPage
 
 ITEMS = 20
@@ -38,8 +38,8 @@ class StoriesFeed(Feed):
     description = "New patient stories and treatment articles."
 
     def __call__(self, request, *args, **kwargs):
-        # A consent can end at any moment: no shared cache may keep a copy.
-        return no_shared_cache(super().__call__(request, *args, **kwargs))
+        # Kept only by the consent-aware page cache (core.pagecache).
+        return cacheable(super().__call__(request, *args, **kwargs))
 
     def title(self):
         return f"{settings.WAGTAIL_SITE_NAME}: stories and articles"

@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from core.http import cacheable
 from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock
 
@@ -91,6 +92,10 @@ class HomePage(ModeratedMixin, Page):
     max_count = 1
 
     LATEST_ARTICLES = 3
+
+    def serve(self, request, *args, **kwargs):
+        # Anonymous copies are kept by the consent-aware page cache (core.pagecache).
+        return cacheable(super().serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         from home.sections import home_sections

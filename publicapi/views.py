@@ -21,7 +21,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from articles.models import TreatmentArticlePage
-from core.http import no_shared_cache
+from core.http import cacheable
 from stories.models import EXPERIENCES_VARY, PatientStoryPage, Testimonial
 
 
@@ -122,8 +122,9 @@ class PublicReadOnlyMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        # A consent can end at any moment: no shared cache may keep a copy.
-        return no_shared_cache(response)
+        # Kept only by the consent-aware page cache (core.pagecache), and only answers
+        # with status 200.
+        return cacheable(response)
 
 
 class PagesEndpoint(PublicReadOnlyMixin, PagesAPIViewSet):

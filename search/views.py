@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from articles.models import TreatmentArticlePage
-from core.http import no_shared_cache
+from core.http import cacheable
 from stories.models import PatientStoryPage, Testimonial
 
 RESULTS_PER_PAGE = 10
@@ -66,4 +66,4 @@ def search(request):
             next_url=results.has_next()
             and "?" + urlencode({"q": query, "page": results.next_page_number()}),
         )
-    return no_shared_cache(TemplateResponse(request, "search/search.html", context))
+    return cacheable(TemplateResponse(request, "search/search.html", context))

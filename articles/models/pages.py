@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from articles.blocks import INLINE_FEATURES, ArticleBodyBlock
 from articles.rules import next_review_after
+from core.http import cacheable
 from moderation.publishing import ModeratedMixin
 from taxonomy.models import Condition, Reviewer, Treatment
 from taxonomy.rules import names_in_text, prescription_only_problems
@@ -41,6 +42,10 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "article index page"
+
+    def serve(self, request, *args, **kwargs):
+        # Anonymous copies are kept by the consent-aware page cache (core.pagecache).
+        return cacheable(super().serve(request, *args, **kwargs))
 
     def live_articles(self):
         return (
@@ -230,6 +235,10 @@ class TreatmentArticlePage(ModeratedMixin, Page):
         verbose_name = "treatment article"
 
     # Validation and publishing rules
+
+    def serve(self, request, *args, **kwargs):
+        # Anonymous copies are kept by the consent-aware page cache (core.pagecache).
+        return cacheable(super().serve(request, *args, **kwargs))
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -75,6 +76,9 @@ MIDDLEWARE = [
     # Oversized bodies and control characters are refused before anything reads them.
     "core.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous copies of public pages, within the consent bound (core/pagecache.py):
+    # inside the HTTPS redirect and host check, outside everything that renders a page.
+    "core.pagecache.PageCacheMiddleware",
     "cms.middleware.NoSharedCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,6 +145,60 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The consent-aware page cache (core/pagecache.py). It needs a cache every process
+# shares, so that a purge written by one (the scheduler ending a consent, a web worker
+# recording a withdrawal) reaches all: on by default with Redis only.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(REDIS_URL))
+# Seconds a copy may live at most; it dies sooner at the next local midnight, when
+# consents expire, and at any purge.
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=600)
+# Never looked up: staff, forms, the withdrawal pages, photos (checked at each request).
+PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/",
+    "/consent/",
+    "/share-your-story/",
+    "/patient-media/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/health/",
+)
+# A save or delete of these (apps, or app.Model) purges every cached page, as does any
+# page's save, publish, unpublish, move or deletion (renditions excepted).
+PAGE_CACHE_PURGED_BY = {
+    "consent",
+    "stories",
+    "articles",
+    "taxonomy",
+    "home",
+    "wagtailcore.Site",
+    "wagtailcore.PageViewRestriction",
+    "wagtailredirects.Redirect",
+}
+
+# Optional CDN in front (Wagtail's frontend cache), purged on the same events; off
+# unless CDN_PURGE_BACKEND is set. Shared caches get s-maxage only then (README, "Caching").
+CDN_PURGE_BACKEND = env("CDN_PURGE_BACKEND", default="")
+_cdn_backends = {
+    "varnish": lambda: {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("CDN_PURGE_LOCATION"),
+    },
+    "cloudflare": lambda: {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+    },
+    "cloudfront": lambda: {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+    },
+}
+if CDN_PURGE_BACKEND and CDN_PURGE_BACKEND not in _cdn_backends:
+    raise ImproperlyConfigured(f"CDN_PURGE_BACKEND must be one of {', '.join(_cdn_backends)}")
+WAGTAILFRONTENDCACHE = {"cdn": _cdn_backends[CDN_PURGE_BACKEND]()} if CDN_PURGE_BACKEND else {}
+PAGE_CACHE_CDN = bool(WAGTAILFRONTENDCACHE)
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username or address before any password is hashed.

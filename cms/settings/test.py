@@ -40,3 +40,6 @@ DEMO_WELL_KNOWN_PASSWORD = True
 TWO_FACTOR_REQUIRED = False
 # client.login() has no request for django-axes to inspect; staff/tests turn it on.
 AXES_ENABLED = False
+
+# The page cache is on in the tests (one process, so the local cache is shared).
+PAGE_CACHE_ENABLED = True

@@ -14,7 +14,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consent.models import Identifier
-from core.http import no_shared_cache
+from core.http import cacheable
 from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock, StoryBodyBlock
 from stories.models.patient_content import (
@@ -152,7 +152,7 @@ class StoryIndexPage(ModeratedMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        return no_shared_cache(super().serve(request, *args, **kwargs))
+        return cacheable(super().serve(request, *args, **kwargs))
 
 
 class PatientStoryPage(ModeratedMixin, PatientContent, Page):
@@ -296,7 +296,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
         # expired a second ago, before any job ran.
         if not getattr(request, "is_preview", False) and not self.may_show():
             raise Http404
-        return no_shared_cache(super().serve(request, *args, **kwargs))
+        return cacheable(super().serve(request, *args, **kwargs))
 
     def get_sitemap_urls(self, request=None):
         if not self.may_show():

@@ -179,6 +179,6 @@ class TestimonialIndexPage(ModeratedMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from core.http import no_shared_cache
+        from core.http import cacheable
 
-        return no_shared_cache(super().serve(request, *args, **kwargs))
+        return cacheable(super().serve(request, *args, **kwargs))

@@ -12,7 +12,10 @@ the code under test.
 import contextlib
 import itertools
 import re
+import time
+from unittest import mock
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
@@ -33,7 +36,7 @@ from hypothesis.stateful import (
 from consent.factories import ConsentFactory
 from consent.models import Consent, Identifier
 from consent.tokens import withdrawal_url
-from core import roles
+from core import pagecache, roles
 from core.factories import SuperuserFactory, UserFactory
 from moderation.publishing import PublishRefused
 from moderation.testing import WorkflowNotApproved, publish_through_workflow
@@ -82,6 +85,10 @@ class ConsentMachine(RuleBasedStateMachine):
         self.client = self.case.client_class()
         self.markers = {}  # item key -> (model, pk, unique marker text)
         self.photo_urls = set()  # every patient photo URL a page has shown so far
+        # The page cache is on (core.pagecache): each run starts with it empty, at the
+        # real time; ``clock_passes_expiry`` moves its clock.
+        cache.delete(pagecache.GENERATION_KEY)
+        ConsentMachine.clock_offset = 0.0
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -138,8 +145,12 @@ class ConsentMachine(RuleBasedStateMachine):
 
     @rule(consent=consents)
     def clock_passes_expiry(self, consent):
-        # Time passes: the expiry date arrives and no job has run yet.
+        # Time passes: the expiry date arrives and no job has run yet. For the page
+        # cache the clock moves past the midnight that date begins at: no purge is sent,
+        # copies die by their consent bound alone.
         Consent.objects.filter(pk=consent).update(expires_on=timezone.localdate())
+        midnight = pagecache.next_midnight(pagecache.now())
+        ConsentMachine.clock_offset = midnight + 1 - time.time()
 
     @rule()
     def scheduler_runs(self):
@@ -226,29 +237,33 @@ class ConsentMachine(RuleBasedStateMachine):
 
     # -- The invariant ----------------------------------------------------------------
 
+    def read(self, url, data=None):
+        response = self.client.get(url, data)
+        if response.get("X-Page-Cache") == "hit":
+            ConsentMachine.sightings.add(("cache", "hit"))
+        return response
+
     @invariant()
     def public_surfaces_show_only_consented_words(self):
         surfaces = {
-            "story listing": self.client.get(self.case.index.url).content.decode(),
-            "testimonial listing": self.client.get(
-                self.case.testimonial_index.url
-            ).content.decode(),
-            "sitemap": self.client.get("/sitemap.xml").content.decode(),
-            "feed": self.client.get("/feeds/stories.rss").content.decode(),
-            "API stories": self.client.get(
+            "story listing": self.read(self.case.index.url).content.decode(),
+            "testimonial listing": self.read(self.case.testimonial_index.url).content.decode(),
+            "sitemap": self.read("/sitemap.xml").content.decode(),
+            "feed": self.read("/feeds/stories.rss").content.decode(),
+            "API stories": self.read(
                 "/api/v2/pages/?type=stories.PatientStoryPage&fields=summary&limit=50"
             ).content.decode(),
-            "API testimonials": self.client.get("/api/v2/testimonials/?limit=50").content.decode(),
+            "API testimonials": self.read("/api/v2/testimonials/?limit=50").content.decode(),
             # Words every story summary and quote holds (the page echoes the query itself).
-            "story search": self.client.get("/search/", {"q": "summary"}).content.decode(),
-            "testimonial search": self.client.get("/search/", {"q": "neck"}).content.decode(),
+            "story search": self.read("/search/", {"q": "summary"}).content.decode(),
+            "testimonial search": self.read("/search/", {"q": "neck"}).content.decode(),
         }
         for (kind, pk), (model, _, marker) in self.markers.items():
             obj = model.objects.get(pk=pk)
             allowed = consent_allows(obj.consent_id, obj.shown_identifiers())
             pages = dict(surfaces)
             if kind == "s":
-                response = self.client.get(obj.url or f"/stories/{obj.slug}/")
+                response = self.read(obj.url or f"/stories/{obj.slug}/")
                 pages["story page"] = (
                     response.content.decode() if response.status_code == 200 else ""
                 )
@@ -293,6 +308,11 @@ class ConsentInvariantTests(SiteTree, TestCase):
 
     def test_random_sequences_of_actions_never_break_the_invariant(self):
         ConsentMachine.case = self
+        clock = mock.patch.object(
+            pagecache, "now", lambda: time.time() + ConsentMachine.clock_offset
+        )
+        clock.start()
+        self.addCleanup(clock.stop)
         run_state_machine_as_test(
             ConsentMachine,
             settings=settings(
@@ -312,6 +332,7 @@ class ConsentInvariantTests(SiteTree, TestCase):
                 ("t", "story listing"),
                 ("t", "API testimonials"),
                 ("photo", "photo URL"),
+                ("cache", "hit"),  # with the page cache on, copies were served
             }
             <= ConsentMachine.sightings,
             ConsentMachine.sightings,

@@ -1,0 +1,228 @@
+"""The consent-aware page cache (core/pagecache.py), through the test client: what an
+anonymous visitor is served from it, and that no copy outlives a consent."""
+
+from unittest import mock
+
+from django.core.cache import cache
+from django.test import TestCase, override_settings
+from django.utils import timezone
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+
+from consent.models import Consent
+from consent.tokens import withdrawal_url
+from core import pagecache
+from core.factories import UserFactory
+from core.roles import CONSENT_OFFICERS, EDITORS
+from moderation.testing import publish_through_workflow
+from stories.factories import ActiveConsentFactory
+from stories.tests.utils import SiteTree, expire_today, live_story, live_testimonial
+
+PURGED = []
+
+
+class RecordingBackend(BaseBackend):
+    def purge(self, url):
+        PURGED.append(url)
+
+
+def surfaces(index, story):
+    return [
+        index.url,
+        story.url,
+        "/search/?q=Marker",
+        "/feeds/stories.rss",
+        "/sitemap.xml",
+        "/api/v2/pages/?type=stories.PatientStoryPage&fields=summary",
+        "/api/v2/testimonials/",
+    ]
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        cls.index = SiteTree.index
+        cls.consent = ActiveConsentFactory(patient__email="maria@example.org")
+        cls.story = live_story(
+            cls.index,
+            consent=cls.consent,
+            title="Marker story",
+            slug="marker-story",
+            summary="Marker summary",
+        )
+        cls.testimonial = live_testimonial(consent=cls.consent, quote="Marker quote.")
+        cls.index.featured = [("testimonial", cls.testimonial)]
+        publish_through_workflow(cls.index)
+        cls.editor = UserFactory(username="cache-editor", roles=[EDITORS])
+        cls.officer = UserFactory(username="cache-officer", roles=[CONSENT_OFFICERS])
+
+    def get_twice(self, url):
+        first = self.client.get(url)
+        with self.assertNumQueries(0):
+            second = self.client.get(url)
+        self.assertEqual(second["X-Page-Cache"], "hit", url)
+        self.assertEqual(first.content, second.content)
+        return second
+
+    def assertGoneEverywhere(self):
+        for url in surfaces(self.index, self.story):
+            with self.subTest(url=url):
+                content = self.client.get(url).content.lower()
+                for words in [
+                    b"marker story",
+                    b"marker-story",
+                    b"marker summary",
+                    b"marker quote",
+                ]:
+                    self.assertNotIn(words, content)
+
+    def warm(self):
+        for url in surfaces(self.index, self.story):
+            with self.subTest(url=url):
+                response = self.get_twice(url)
+                self.assertRegex(response.content.lower(), rb"marker[ -](story|summary|quote)")
+
+    # -- What is served -------------------------------------------------------------
+
+    def test_public_surfaces_are_served_from_the_cache_without_a_query(self):
+        self.warm()
+        response = self.get_twice("/")
+        self.assertEqual(response.status_code, 200)
+
+    def test_browsers_revalidate_and_get_304(self):
+        first = self.client.get(self.story.url)
+        self.assertIn("no-cache", first["Cache-Control"])
+        self.assertIn("private", first["Cache-Control"])
+        etag, modified = first["ETag"], first["Last-Modified"]
+        again = self.client.get(self.story.url, headers={"if-none-match": etag})
+        self.assertEqual(again.status_code, 304)
+        self.assertEqual(again.content, b"")
+        since = self.client.get(self.story.url, headers={"if-modified-since": modified})
+        self.assertEqual(since.status_code, 304)
+        # Once the content changed, the old ETag gets the new page.
+        Consent.objects.get(pk=self.consent.pk).withdraw("patient_link")
+        after = self.client.get(self.story.url, headers={"if-none-match": etag})
+        self.assertEqual(after.status_code, 404)
+        listing = self.client.get(self.index.url)
+        again = self.client.get(self.index.url, headers={"if-none-match": listing["ETag"]})
+        self.assertEqual(again.status_code, 304)
+
+    def test_signed_in_editors_are_never_served_or_stored(self):
+        self.warm()
+        self.client.force_login(self.editor)
+        response = self.client.get(self.index.url)
+        self.assertNotIn("X-Page-Cache", response)
+        self.assertIn("private", response["Cache-Control"])
+        self.client.logout()
+        self.assertEqual(self.client.get(self.index.url)["X-Page-Cache"], "hit")
+
+    def test_forms_and_withdrawal_pages_are_never_cached(self):
+        for url in ["/share-your-story/", withdrawal_url(self.consent)]:
+            with self.subTest(url=url):
+                for _ in range(2):
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertNotIn("X-Page-Cache", response)
+
+    def test_a_page_rendering_a_csrf_token_is_not_stored(self):
+        request_factory = self.client_class().get("/").wsgi_request
+        request_factory.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+        from django.http import HttpResponse
+
+        from core.http import cacheable
+
+        self.assertFalse(pagecache.may_store(request_factory, cacheable(HttpResponse("x"))))
+
+    # -- Purged by events, before the request returns -------------------------------
+
+    def test_patient_withdrawal_link_purges_every_copy(self):
+        self.warm()
+        response = self.client.post(withdrawal_url(self.consent).replace("http://testserver", ""))
+        self.assertEqual(response.status_code, 302)
+        self.assertGoneEverywhere()
+        self.assertEqual(self.client.get(self.story.url).status_code, 404)
+
+    def test_officer_withdrawal_purges_every_copy(self):
+        self.warm()
+        Consent.objects.get(pk=self.consent.pk).withdraw("phone", user=self.officer)
+        self.assertGoneEverywhere()
+
+    def test_unpublishing_purges_every_copy(self):
+        self.warm()
+        self.story.unpublish()
+        self.testimonial.unpublish()
+        self.assertGoneEverywhere()
+
+    def test_erasure_deleting_the_content_purges_every_copy(self):
+        self.warm()
+        self.story.delete()
+        self.testimonial.delete()
+        self.assertGoneEverywhere()
+
+    def test_expiry_processing_purges_every_copy(self):
+        from django.core.management import call_command
+
+        self.warm()
+        Consent.objects.filter(pk=self.consent.pk).update(expires_on=timezone.localdate())
+        # Day granularity: the copies were stored "yesterday" in this story; processing the
+        # expiry takes the content down and purges, whatever the clock says.
+        call_command("enforce_consent", verbosity=0)
+        self.assertGoneEverywhere()
+
+    def test_a_purge_reaches_the_shared_cache_every_process_reads(self):
+        self.warm()
+        before = cache.get(pagecache.GENERATION_KEY)
+        Consent.objects.get(pk=self.consent.pk).withdraw("phone", user=self.officer)
+        self.assertGreater(cache.get(pagecache.GENERATION_KEY), before)
+
+    # -- The lifetime bound ---------------------------------------------------------
+
+    def test_no_copy_outlives_the_midnight_a_consent_can_expire_at(self):
+        midnight = pagecache.next_midnight(pagecache.now())
+        # The consent expires at 00:00 tonight; no job runs, nothing is purged.
+        Consent.objects.filter(pk=self.consent.pk).update(
+            expires_on=timezone.localdate() + timezone.timedelta(days=1)
+        )
+        with mock.patch.object(pagecache, "now", return_value=midnight - 100):
+            self.warm()
+        with mock.patch.object(pagecache, "now", return_value=midnight - 1):
+            self.assertEqual(self.client.get(self.index.url)["X-Page-Cache"], "hit")
+        # Midnight: the date the database compares with is now the expiry day.
+        expire_today(self.consent)
+        with mock.patch.object(pagecache, "now", return_value=midnight + 1):
+            self.assertGoneEverywhere()
+
+    def test_the_bound_is_the_next_midnight_or_the_maximum_age(self):
+        at = pagecache.now()
+        self.assertLessEqual(pagecache.expires_at(at), pagecache.next_midnight(at))
+        self.assertLessEqual(pagecache.expires_at(at), at + 600)
+        late = pagecache.next_midnight(at) - 30
+        self.assertEqual(pagecache.expires_at(late), pagecache.next_midnight(at))
+
+    # -- A CDN, when configured ------------------------------------------------------
+
+    @override_settings(
+        PAGE_CACHE_CDN=True,
+        WAGTAILFRONTENDCACHE={"cdn": {"BACKEND": "cms.tests.test_page_cache.RecordingBackend"}},
+    )
+    def test_a_cdn_gets_the_same_bound_and_is_purged_on_the_same_events(self):
+        PURGED.clear()
+        response = self.client.get(self.index.url)
+        cache_control = response["Cache-Control"]
+        self.assertIn("public", cache_control)
+        self.assertIn("max-age=0", cache_control)
+        s_maxage = int(cache_control.split("s-maxage=")[1].split(",")[0])
+        at = pagecache.now()
+        self.assertLessEqual(s_maxage, min(600, pagecache.next_midnight(at) - at + 1))
+        self.client.get("/feeds/stories.rss")
+        Consent.objects.get(pk=self.consent.pk).withdraw("phone", user=self.officer)
+        self.assertIn("http://testserver" + self.index.url, PURGED)
+        self.assertIn("http://testserver/feeds/stories.rss", PURGED)
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class DisabledTests(TestCase):
+    def test_without_a_shared_cache_nothing_is_stored(self):
+        SiteTree.make_tree()
+        self.client.get("/")
+        self.assertNotIn("X-Page-Cache", self.client.get("/"))
