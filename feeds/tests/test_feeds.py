@@ -1,7 +1,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from articles.factories import TreatmentArticlePageFactory
@@ -90,6 +90,9 @@ class FeedTests(TestCase):
         self.assertNotContains(self.client.get("/feeds/stories.rss"), "Turning my head again")
 
 
+# Budgets are for a page rendered afresh; the page cache answers a copy with none
+# (cms/tests/test_page_cache.py).
+@override_settings(PAGE_CACHE_ENABLED=False)
 class FeedSizeTests(TestCase):
     @classmethod
     def setUpTestData(cls):

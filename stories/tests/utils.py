@@ -1,8 +1,10 @@
 import datetime
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from consent.models import Consent
+from core import pagecache
 from home.models import HomePage
 from moderation.testing import publish_through_workflow
 from stories.factories import (
@@ -24,12 +26,28 @@ def live_story(parent, **kwargs):
 def expire_today(consent):
     """Time has passed: the consent's expiry date is today (no job has run)."""
     Consent.objects.filter(pk=consent.pk).update(expires_on=timezone.localdate())
+    midnight_passed()
 
 
 def expired_yesterday(consent):
     Consent.objects.filter(pk=consent.pk).update(
         expires_on=timezone.localdate() - datetime.timedelta(days=1)
     )
+    midnight_passed()
+
+
+def midnight_passed():
+    """The clock has passed the midnight the expiry day began at: every page cached
+    before it has died by its consent bound (core.pagecache; the bound itself is tested
+    with the clock in cms/tests/test_page_cache.py). No purge is involved."""
+    cache.delete(pagecache.GENERATION_KEY)
+
+
+def consent_edited_in_place(consent, **fields):
+    """A consent row changed behind ``save()`` (tests only: verified consents are never
+    edited); the purge ``save()`` would have sent is sent."""
+    Consent.objects.filter(pk=consent.pk).update(**fields)
+    pagecache.purge()
 
 
 class SiteTree:
