@@ -1,45 +1,23 @@
-"""Mark the searched words in a snippet, escaping everything else.
+"""Search result snippets: PostgreSQL marks the matched words (``ts_headline``, with
+its own stemming, through ``stories.models.patient_content.headline``); here the text is
+escaped and those marks, and only those, become <mark>.
 
-The text is split on the matches and each piece escaped on its own, so neither the
+The text is split on the marks and each piece escaped on its own, so neither the
 visitor's query nor the stored text can inject markup (no ``|safe`` on user input).
 """
-
-import re
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-MAX_TERMS = 8
-# PostgreSQL full-text search matches stems ("spasm" finds "spasms"): mark whole words
-# that start with the term's stem.
-SUFFIXES = ("ing", "es", "ed", "s")
+from stories.models.patient_content import MARK_START, MARK_STOP
 
 
-def terms(query):
-    words = re.findall(r"\w+", query.lower())
-    unique = list(dict.fromkeys(w for w in words if len(w) > 1))
-    return [stem(w) for w in unique[:MAX_TERMS]]
-
-
-def stem(word):
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def highlight(text, query):
-    text = text or ""
-    words = terms(query or "")
-    if not words:
-        return escape(text)
-    pattern = re.compile(
-        r"\b(?:{})\w*".format("|".join(re.escape(w) for w in words)), re.IGNORECASE
-    )
-    pieces, last = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
-    pieces.append(escape(text[last:]))
+def marked(text):
+    pieces = []
+    for n, part in enumerate((text or "").split(MARK_START)):
+        if n == 0:
+            pieces.append(escape(part.replace(MARK_STOP, "")))
+            continue
+        word, _, rest = part.partition(MARK_STOP)
+        pieces.append(f"<mark>{escape(word)}</mark>{escape(rest.replace(MARK_STOP, ''))}")
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above

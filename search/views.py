@@ -4,12 +4,14 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from articles.models import TreatmentArticlePage
 from core.http import cacheable
 from stories.models import PatientStoryPage, Testimonial
+from stories.models.patient_content import headline
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -21,20 +23,77 @@ class Result:
     item: Any
 
 
+# The fields each kind shows, marked by PostgreSQL (``<field>_marked``).
+MARKED = {
+    "article": ("title", "summary"),
+    "story": ("title", "summary"),
+    "testimonial": ("quote",),
+}
+
+
+class Found:
+    """Every result of one kind, ranked, in SQL: its count and any slice are queries
+    (LIMIT/OFFSET), so a page loads only its own rows whatever the number of matches."""
+
+    def __init__(self, kind, ranked):
+        self.kind, self.ranked = kind, ranked
+
+    @cached_property
+    def count(self):
+        return self.ranked.count()
+
+    def __getitem__(self, window):
+        return [Result(self.kind, item) for item in self.ranked[window]]
+
+
+class Results:
+    """Articles, then stories, then testimonials, as one sequence for Django's
+    Paginator: it asks the count (one query per kind) and one slice, which reads only
+    the kinds that slice reaches."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def count(self):
+        return sum(part.count for part in self.parts)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        found, offset = [], 0
+        for part in self.parts:
+            low, high = max(start - offset, 0), min(stop - offset, part.count)
+            if low < high:
+                found += part[low:high]
+            offset += part.count
+        return found
+
+
+def with_marks(queryset, kind, query):
+    return queryset.annotate(
+        **{f"{field}_marked": headline(field, query) for field in MARKED[kind]}
+    )
+
+
 def find(query):
     """Articles, then stories, then testimonials, each in relevance order.
 
     Patient content comes from ``search_visible``: the index is only a first pass, the
     consent is checked in the database at this moment (it may have ended a second ago).
-    Everything the results template shows is joined here, so no result costs a query.
+    Everything the results template shows is joined here, so no result costs a query;
+    the snippets are PostgreSQL's own (``ts_headline``), computed for the page's rows.
     """
-    articles = TreatmentArticlePage.objects.live().public().search(query)
+    articles = with_marks(TreatmentArticlePage.objects.live().public(), "article", query)
     stories = PatientStoryPage.objects.for_listing().search_visible(query)
     testimonials = Testimonial.objects.prefetch_related("photo__renditions").search_visible(query)
-    return (
-        [Result("article", article) for article in articles]
-        + [Result("story", story) for story in stories]
-        + [Result("testimonial", testimonial) for testimonial in testimonials]
+    return Results(
+        [
+            Found("article", articles.search(query)),
+            Found("story", with_marks(stories, "story", query)),
+            Found("testimonial", with_marks(testimonials, "testimonial", query)),
+        ]
     )
 
 

@@ -1,11 +1,12 @@
 from django import template
 
-from search.highlight import highlight as highlight_text
+from search.highlight import marked as marked_text
 
 register = template.Library()
 
 
 @register.filter
-def highlight(text, query):
-    """``{{ story.summary|highlight:query }}``: escaped text with the query's words marked."""
-    return highlight_text(text, query)
+def marked(text):
+    """``{{ story.summary_marked|marked }}``: the escaped text with PostgreSQL's marks on
+    the matched words."""
+    return marked_text(text)

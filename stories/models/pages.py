@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -52,6 +53,15 @@ class StoryQuerySet(PageQuerySet):
 StoryManager = PageManager.from_queryset(StoryQuerySet)
 
 
+@dataclass
+class Topic:
+    """A condition or treatment offered as a filter, with its number of visible stories."""
+
+    name: str
+    slug: str
+    story_count: int
+
+
 class StoryIndexPage(ModeratedMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
     featured = StreamField(
@@ -77,33 +87,51 @@ class StoryIndexPage(ModeratedMixin, Page):
             .order_by("-first_published_at", "-pk")
         )
 
-    def filter_options(self):
+    def topics(self):
+        """How many visible stories there are for each (condition, treatment) pair: one
+        grouped scan gives the filter options with their counts and the count of any
+        filtered listing (a sum over the pairs it keeps)."""
+        return list(
+            PatientStoryPage.objects.child_of(self)
+            .visible()
+            .order_by()
+            .values(
+                "condition_id",
+                "condition__name",
+                "condition__slug",
+                "treatment_id",
+                "treatment__name",
+                "treatment__slug",
+            )
+            .annotate(story_count=Count("pk"))
+        )
+
+    def filter_options(self, topics=None):
         """The conditions and treatments of the stories visible here now, for the filters
         (a topic with no visible story would only lead to an empty page)."""
-        from taxonomy.models import Condition, Treatment
-
-        here = PatientStoryPage.objects.child_of(self).visible().values("pk")
-        # Counted over the same join the filter uses: the visible stories about each.
-        return {
-            "condition": list(
-                Condition.objects.filter(patientstorypages__in=here).annotate(
-                    story_count=Count("patientstorypages")
+        topics = self.topics() if topics is None else topics
+        options = {}
+        for name in self.FILTERS:
+            counted = {}
+            for row in topics:
+                if row[f"{name}_id"] is None:
+                    continue
+                option = counted.setdefault(
+                    row[f"{name}_id"],
+                    Topic(row[f"{name}__name"], row[f"{name}__slug"], 0),
                 )
-            ),
-            "treatment": list(
-                Treatment.objects.filter(patientstorypages__in=here).annotate(
-                    story_count=Count("patientstorypages")
-                )
-            ),
-        }
+                option.story_count += row["story_count"]
+            options[name] = sorted(counted.values(), key=lambda o: o.name)
+        return options
 
     def get_context(self, request, *args, **kwargs):
         """The visible stories, filtered by ``?condition=<slug>&treatment=<slug>`` and
-        paginated (``&page=<n>``): a fixed number of queries whatever the number of
-        stories (stories/tests/test_listing.py)."""
+        paginated (``&page=<n>``) in SQL: a fixed number of queries whatever the number of
+        stories (stories/tests/test_listing.py), and only the page's rows are loaded."""
         context = super().get_context(request, *args, **kwargs)
-        options = self.filter_options()
-        stories = self.stories()
+        topics = self.topics()
+        options = self.filter_options(topics)
+        stories = PatientStoryPage.objects.child_of(self).visible()
         chosen, unknown = {}, []
         for name in self.FILTERS:
             slug = request.GET.get(name, "").strip()[:120]
@@ -115,11 +143,18 @@ class StoryIndexPage(ModeratedMixin, Page):
                 unknown.append(slug)
             chosen[name] = slug
             stories = stories.filter(**{f"{name}__slug": slug})
+            topics = [row for row in topics if row[f"{name}__slug"] == slug]
 
-        paginator = Paginator(stories, self.STORIES_PER_PAGE)
+        ids = stories.order_by("-first_published_at", "-pk").values_list("pk", flat=True)
+        paginator = Paginator(ids, self.STORIES_PER_PAGE)
+        paginator.count = sum(row["story_count"] for row in topics)  # no second scan
         # get_page: a page number that is not a number gives the first page, one past
         # the end the last, so an old link never fails.
         page = paginator.get_page(request.GET.get("page"))
+        # The page's ids in one narrow query, then only those rows with what cards show.
+        page_ids = list(page.object_list)
+        loaded = self.stories().filter(pk__in=page_ids).in_bulk()
+        page.object_list = [loaded[pk] for pk in page_ids if pk in loaded]
         base_url = self.get_url(request) or ""
 
         def url_for(number):

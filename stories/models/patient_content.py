@@ -9,7 +9,7 @@ are shown with a patient's words").
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 
 from consent import rules
 from consent.models import STYLE_IDENTIFIER, AttributionStyle, MaterialConnection
@@ -33,13 +33,48 @@ def visible_q(at=None, channel=Channel.WEBSITE):
 
 
 def search_visible(queryset, query, at=None):
-    """Search results restricted to what ``queryset.visible()`` allows now, in ranking
-    order: the search index is never the only guard (it may lag behind a consent)."""
-    from wagtail.search.backends import get_search_backend
+    """Search results restricted to what ``queryset.visible()`` allows now, best first,
+    as a queryset: the ranking, the consent rule and any slicing run in one SQL query over
+    the search index's stored vectors (the index is never the only guard: it may lag
+    behind a consent). Each row has ``search_rank``."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db import connection
 
-    ranked = [obj.pk for obj in get_search_backend().search(query, queryset.model)]
-    visible = queryset.visible(at).in_bulk(ranked)
-    return [visible[pk] for pk in ranked if pk in visible]
+    if connection.vendor != "postgresql":  # SQLite, the quick local default
+        from wagtail.search.backends import get_search_backend
+
+        ranked = [obj.pk for obj in get_search_backend().search(query, queryset.model)]
+        order = Case(*(When(pk=pk, then=n) for n, pk in enumerate(ranked)), default=None)
+        return queryset.visible(at).filter(pk__in=ranked).annotate(search_rank=-order)
+    words = SearchQuery(query, search_type="websearch")
+    return (
+        queryset.visible(at)
+        .filter(Q(index_entries__title=words) | Q(index_entries__body=words))
+        .annotate(
+            search_rank=SearchRank(F("index_entries__title"), words, weights=[0.1, 0.2, 0.4, 1])
+            + SearchRank(F("index_entries__body"), words)
+        )
+        .order_by("-search_rank", "-pk")
+    )
+
+
+def headline(field, query, **options):
+    """PostgreSQL's own snippet of ``field`` around the query's words (``ts_headline``),
+    the words wrapped in sentinels that ``search.highlight.marked`` turns into <mark>."""
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+    return SearchHeadline(
+        field,
+        SearchQuery(query, search_type="websearch"),
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        highlight_all=True,
+        **options,
+    )
+
+
+# Private-use characters: never in stored text, so they can only be ts_headline's marks.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
 
 
 def normalise(text):

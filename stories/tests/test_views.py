@@ -75,9 +75,9 @@ class StoryPageTests(TestCase):
         self.assertNotContains(self.client.get(self.index.url), "Unpublished draft")
 
     def test_search_filters_through_visible(self):
-        self.assertEqual(PatientStoryPage.objects.search_visible("Turning"), [self.story])
+        self.assertEqual(list(PatientStoryPage.objects.search_visible("Turning")), [self.story])
         expire_today(self.story.consent)
-        self.assertEqual(PatientStoryPage.objects.search_visible("Turning"), [])
+        self.assertEqual(list(PatientStoryPage.objects.search_visible("Turning")), [])
 
 
 class TestimonialListingTests(TestCase):
@@ -108,5 +108,5 @@ class TestimonialListingTests(TestCase):
     def test_search_filters_through_visible(self):
         from stories.models import Testimonial
 
-        self.assertEqual(Testimonial.objects.search_visible("spasms"), [self.shown])
-        self.assertEqual(Testimonial.objects.search_visible("published"), [])
+        self.assertEqual(list(Testimonial.objects.search_visible("spasms")), [self.shown])
+        self.assertEqual(list(Testimonial.objects.search_visible("published")), [])
