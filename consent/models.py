@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.log_actions import log
@@ -343,6 +344,15 @@ class Consent(models.Model):
     class Meta:
         ordering = ["-signed_at"]
         permissions = [("verify_consent", "Can verify a consent (check the signed evidence)")]
+        indexes = [
+            # What the consent rule reads of a consent that may be in effect
+            # (consent.rules.active_q): verified, not withdrawn, by expiry day.
+            models.Index(
+                fields=["expires_on"],
+                name="consent_in_effect",
+                condition=Q(withdrawn_at__isnull=True, verified_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         # Editors pick consents for content: they see how the consent lets the patient

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -104,6 +104,10 @@ class Command(BaseCommand):
             get_search_backend().add_bulk(PatientStoryPage, stories)
             made += size
             self.stdout.write(f"{made} stories")
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner after a bulk load (autovacuum comes later).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def batch(self, index, text, size, rng, conditions, treatments, photos):
         now = timezone.now()
