@@ -2,15 +2,25 @@
 
 Creates a fresh PostgreSQL database (`cms_bench`), migrates it and loads the demo
 content, collects static files, starts gunicorn with production settings on a free
-port of 127.0.0.1, and measures the home page, the story listing, a story, an article
-and the search page with `wrk` (installed with apt when missing; a bounded Python
-load loop otherwise). Prints a Markdown table and writes it to bench/RESULTS.md and the
-README. Traffic goes to 127.0.0.1 only; every step has a time limit.
+port of 127.0.0.1, and measures with `wrk` (installed with apt when missing; a bounded
+Python load loop otherwise):
+
+1. cached: the home page, the story listing, a story, an article and a condition page
+   with the consent-aware page cache on, against a bare WSGI app (bench/bare.py) serving
+   the same bytes under the same gunicorn settings: the ratio of requests per second;
+2. uncached: the same pages with the page cache off: worker CPU per request (from
+   /proc) and the queries each page costs;
+3. at 10,000 stories (`generate_stories`): the listing's first, a deep and a filtered
+   page and search, uncached, p99 at 4 connections, and the workers' memory.
+
+Prints Markdown tables and writes them to bench/RESULTS.md and the README. Traffic goes
+to 127.0.0.1 only; every step has a time limit.
 
     make bench                                   # defaults below
     BENCH_DURATION=30 BENCH_CONNECTIONS=32 make bench
 """
 
+import base64
 import datetime
 import http.client
 import json
@@ -44,6 +54,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 # latency is close to the time a page takes. Raise it to see the queueing.
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", str(WORKERS)))
 THREADS = 2
+CACHED_CONNECTIONS = int(os.environ.get("BENCH_CACHED_CONNECTIONS", "16"))  # the issue's -c16
+MANY_CONNECTIONS = 4  # the 10,000-story measurements: wrk -c4
+MANY_STORIES = int(os.environ.get("BENCH_STORIES", "10000"))
 SEARCH_QUERY = "botox"
 HEADERS = {"X-Forwarded-Proto": "https"}  # as from the TLS-terminating proxy
 
@@ -52,17 +65,41 @@ PAGES = [
     ("Story listing", "stories", ["storyindexpage"]),
     ("Story", "stories", ["patientstorypage"]),
     ("Article", "articles", ["treatmentarticlepage"]),
+    ("Condition", "articles", ["condition"]),
 ]
 
 FIND_PAGES = """
 import json
 from wagtail.models import Page
+from articles.models import ArticleIndexPage, TreatmentArticlePage
 pages = []
 for page in Page.objects.live().filter(depth__gt=1).specific().order_by("path"):
     url = page.get_url()
     if url:
         pages.append([page._meta.app_label, page._meta.model_name, url])
+index = ArticleIndexPage.objects.live().first()
+article = TreatmentArticlePage.objects.live().filter(conditions__isnull=False).first()
+if index and article:
+    url = index.condition_url(article.conditions.first())
+    pages.append(["articles", "condition", url])
 print(json.dumps(pages))
+"""
+
+# Queries of each page rendered afresh (the page cache off), through Django's test
+# client in one process with the same settings.
+COUNT_QUERIES = """
+import json, sys
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+counts = {}
+for path in json.loads(sys.stdin.read()):
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    counts[path] = len(queries)
+print(json.dumps(counts))
 """
 
 
@@ -70,9 +107,16 @@ def log(message):
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def run(args, env, timeout, check=True):
+def run(args, env, timeout, check=True, input_text=None):
     result = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        args,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        input=input_text,
     )
     if check and result.returncode != 0:
         sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}")
@@ -111,12 +155,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(port, path, full=False):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("GET", path, headers=HEADERS)
         response = connection.getresponse()
-        response.read()
+        body = response.read()
+        if full:
+            return response.status, response.reason, response.getheaders(), body
         return response.status
     except OSError:
         return None
@@ -138,7 +184,6 @@ def choose_pages(found, port):
             chosen.append((row, candidates[0]))
         else:
             notes.append(f"{row}: no live {app} page ({', '.join(models)}) yet; skipped.")
-    chosen.append(("Search", f"/search/?q={SEARCH_QUERY}"))
 
     measured = []
     for row, path in chosen:
@@ -169,8 +214,8 @@ def to_ms(value):
     return float(number) * UNITS_MS[unit]
 
 
-def measure_wrk(url, duration):
-    args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency"]
+def measure_wrk(url, duration, connections=CONNECTIONS):
+    args = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in HEADERS.items():
         args += ["-H", f"{name}: {value}"]
     result = subprocess.run(
@@ -191,8 +236,8 @@ def measure_wrk(url, duration):
     }
 
 
-def measure_python(port, path, duration):
-    """A bounded closed-loop load: CONNECTIONS threads, each on one keep-alive
+def measure_python(port, path, duration, connections=CONNECTIONS):
+    """A bounded closed-loop load: `connections` threads, each on one keep-alive
     connection, for `duration` seconds."""
     deadline = time.monotonic() + duration
     latencies, errors, lock = [], [0], threading.Lock()
@@ -220,7 +265,7 @@ def measure_python(port, path, duration):
             errors[0] += failed
 
     started = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    threads = [threading.Thread(target=client) for _ in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -279,6 +324,171 @@ def update_readme(summary):
         README.write_text(f"{before}{start}\n{summary}\n{end}{after}")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def workers_of(server):
+    """The gunicorn worker processes (children of the master)."""
+    path = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def rss_mib(pids):
+    sizes = []
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def start_server(args, env, port, probe="/robots.txt"):
+    server = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while get(port, probe) not in (200, 404):
+        if server.poll() is not None or time.monotonic() > deadline:
+            sys.exit(f"{args[0]} did not start:\n{server.stderr.read().decode()}")
+        time.sleep(0.3)
+    return server
+
+
+def stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def gunicorn(app, port, pythonpath=None):
+    args = [str(GUNICORN), app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)]
+    return [*args, *(["--pythonpath", pythonpath] if pythonpath else [])]
+
+
+class Load:
+    def __init__(self):
+        self.wrk = ensure_wrk()
+
+    def run(self, port, path, duration, connections):
+        if self.wrk:
+            return measure_wrk(f"http://127.0.0.1:{port}{path}", duration, connections)
+        return measure_python(port, path, duration, connections)
+
+    def warm_then_measure(self, port, path, connections):
+        self.run(port, path, WARM_UP, connections)
+        return self.run(port, path, DURATION, connections)
+
+    def tool(self, connections):
+        name = "wrk" if self.wrk else "a Python load loop (wrk unavailable)"
+        return f"{name}, {THREADS} threads, {connections} connections"
+
+
+def cached_phase(load, port, pages, env):
+    """The page cache on, against a bare WSGI app serving the same bytes."""
+    served = {}
+    for _row, path in pages:
+        status, reason, headers, body = get(port, path, full=True)
+        dropped = ("date", "server", "connection", "transfer-encoding")
+        keep = [(k, v) for k, v in headers if k.lower() not in dropped]
+        served[path] = (f"{status} {reason}", keep, base64.b64encode(body).decode())
+    pages_file = Path(tempfile.mkstemp(prefix="cms-bench-bare-", suffix=".json")[1])
+    pages_file.write_text(json.dumps(served))
+    bare_port = free_port()
+    bare = start_server(
+        gunicorn("bare:app", bare_port, pythonpath=str(ROOT / "bench")),
+        {**env, "BENCH_BARE_PAGES": str(pages_file)},
+        bare_port,
+        probe=pages[0][1],
+    )
+    rows = []
+    try:
+        for row, path in pages:
+            log(f"cached {row}: {path}, then the bare app")
+            site = load.warm_then_measure(port, path, CACHED_CONNECTIONS)
+            baseline = load.warm_then_measure(bare_port, path, CACHED_CONNECTIONS)
+            rows.append((row, path, site, baseline))
+    finally:
+        stop(bare)
+        pages_file.unlink(missing_ok=True)
+    return rows
+
+
+def uncached_phase(load, server, port, pages, env):
+    counts = json.loads(
+        run(
+            [PYTHON, "manage.py", "shell", "-v0", "-c", COUNT_QUERIES],
+            {**env, "PAGE_CACHE_ENABLED": "false"},
+            timeout=300,
+            input_text=json.dumps([path for _row, path in pages]),
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    rows = []
+    for row, path in pages:
+        log(f"uncached {row}: {path}")
+        load.run(port, path, WARM_UP, WORKERS)
+        pids = workers_of(server)
+        before = cpu_seconds(pids)
+        measured = load.run(port, path, DURATION, WORKERS)
+        used = cpu_seconds(pids) - before
+        cpu_ms = 1000 * used / max(measured["requests"], 1)
+        rows.append((row, path, measured, cpu_ms, counts.get(path)))
+    return rows
+
+
+def many_phase(load, port, index_path, condition_slug):
+    deep = MANY_STORIES // 12 // 2
+    paths = [
+        ("Listing, first page", index_path),
+        ("Listing, deep page", f"{index_path}?page={deep}"),
+        ("Listing, filtered", f"{index_path}?condition={condition_slug}&page=3"),
+        ("Search", f"/search/?q={SEARCH_QUERY}"),
+        ("Search, page 20", "/search/?q=neck+spasm&page=20"),
+    ]
+    rows = []
+    for row, path in paths:
+        log(f"{MANY_STORIES} stories, {row}: {path}")
+        rows.append((row, path, load.warm_then_measure(port, path, MANY_CONNECTIONS)))
+    return rows
+
+
+def cached_table(rows):
+    lines = [
+        "| Page | Path | Cached req/s | Bare app req/s | Ratio | Cached p99 (ms) | Non-200 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row, path, site, bare in rows:
+        ratio = site["rps"] / bare["rps"] if bare["rps"] else 0
+        lines.append(
+            f"| {row} | `{path}` | {site['rps']:.0f} | {bare['rps']:.0f} | {ratio:.0%} "
+            f"| {site['p99']:.1f} | {site['errors']} |"
+        )
+    return "\n".join(lines)
+
+
+def uncached_table(rows):
+    lines = [
+        "| Page | Path | Queries | Worker CPU / request (ms) | Requests/s | p99 (ms) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for row, path, m, cpu_ms, queries in rows:
+        lines.append(
+            f"| {row} | `{path}` | {queries} | {cpu_ms:.1f} | {m['rps']:.0f} | {m['p99']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main():
     static_root = Path(tempfile.mkdtemp(prefix="cms-bench-static-"))
     env = {
@@ -295,17 +505,19 @@ def main():
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
+    notes = []
     if redis_available():
         env["REDIS_URL"] = REDIS_URL
+        env["PAGE_CACHE_ENABLED"] = "true"
     else:
         env.pop("REDIS_URL", None)
-        log("Redis not reachable: the cache is per process")
+        notes.append("Redis not reachable: no page cache (it needs a shared cache).")
+    uncached_env = {**env, "PAGE_CACHE_ENABLED": "false"}
 
     log(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
     recreate_database()
     log("migrating")
     run([PYTHON, "manage.py", "migrate", "--no-input"], env, timeout=600)
-    notes = []
     log("loading the demo content")
     loaded = run(
         [PYTHON, "manage.py", "load_demo", "--allow-production"], env, timeout=600, check=False
@@ -315,64 +527,64 @@ def main():
         notes.append(f"`load_demo` failed ({last}); measured what exists.")
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env, timeout=300)
 
-    port = free_port()
-    gunicorn_args = [
-        str(GUNICORN),
-        "cms.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-    ]
-    log(f"starting gunicorn ({WORKERS} workers) on 127.0.0.1:{port}")
-    server = subprocess.Popen(
-        gunicorn_args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    load = Load()
+    port, uncached_port = free_port(), free_port()
+    log(f"starting gunicorn ({WORKERS} workers): cache on at {port}, off at {uncached_port}")
+    server = start_server(gunicorn("cms.wsgi", port), env, port)
+    uncached = start_server(gunicorn("cms.wsgi", uncached_port), uncached_env, uncached_port)
     try:
-        deadline = time.monotonic() + 60
-        while get(port, "/robots.txt") != 200:
-            if server.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"gunicorn did not start:\n{server.stderr.read().decode()}")
-            time.sleep(0.3)
-
         shell = run([PYTHON, "manage.py", "shell", "-v0", "-c", FIND_PAGES], env, timeout=120)
         found = json.loads(shell.stdout.strip().splitlines()[-1])
         pages, skipped = choose_pages(found, port)
         notes += skipped
+        cached_rows = cached_phase(load, port, pages, env)
+        uncached_rows = uncached_phase(load, uncached, uncached_port, pages, env)
+        stop(server)
+        stop(uncached)
 
-        use_wrk = ensure_wrk()
-        tool = (
-            f"wrk, {THREADS} threads, {CONNECTIONS} connections"
-            if use_wrk
-            else f"a Python load loop, {CONNECTIONS} connections (wrk unavailable)"
+        log(f"generating {MANY_STORIES} stories")
+        started = time.monotonic()
+        run(
+            [PYTHON, "manage.py", "generate_stories", str(MANY_STORIES), "--allow-production"],
+            env,
+            timeout=1200,
         )
-        rows = []
-        for row, path in pages:
-            log(f"{row}: {path} for {DURATION}s, after {WARM_UP}s of warm-up")
-            for duration in (WARM_UP, DURATION):  # warm-up: every worker loads the page
-                if use_wrk:
-                    measured = measure_wrk(f"http://127.0.0.1:{port}{path}", duration)
-                else:
-                    measured = measure_python(port, path, duration)
-            rows.append((row, path, measured))
+        generated_in = time.monotonic() - started
+        uncached = start_server(gunicorn("cms.wsgi", uncached_port), uncached_env, uncached_port)
+        index_path = next(path for row, path in pages if row == "Story listing")
+        many_rows = many_phase(load, uncached_port, index_path, "cervical-dystonia")
+        memory = rss_mib(workers_of(uncached))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in (server, uncached):
+            if process.poll() is None:
+                stop(process)
         shutil.rmtree(static_root, ignore_errors=True)
 
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     setup = (
         f"{when}, `{commit()}`. gunicorn {WORKERS} sync workers, production "
-        f"settings, PostgreSQL{', Redis cache' if 'REDIS_URL' in env else ''}; {tool}, "
-        f"{DURATION}s per page, client and server on one machine "
-        f"({os.cpu_count()} CPUs, {cpu_model()}). With more connections than workers, "
-        f"latency includes the wait for a free worker."
+        f"settings, PostgreSQL{', Redis cache' if 'REDIS_URL' in env else ''}; "
+        f"{DURATION}s per measurement after {WARM_UP}s of warm-up, client and server on "
+        f"one machine ({os.cpu_count()} CPUs, {cpu_model()}), shared with other work."
     )
+    ratios = [site["rps"] / bare["rps"] for _r, _p, site, bare in cached_rows if bare["rps"]]
     summary = "\n\n".join(
-        [setup, table(rows), *(["Notes:\n" + "\n".join(f"- {n}" for n in notes)] if notes else [])]
+        [
+            setup,
+            f"**Cached** (page cache on, anonymous; {load.tool(CACHED_CONNECTIONS)}): "
+            f"lowest ratio to the bare app {min(ratios, default=0):.0%} (goal 50%).",
+            cached_table(cached_rows),
+            f"**Uncached** (page cache off; {load.tool(WORKERS)}): queries counted in one "
+            "process; CPU is the workers' user+system time over the run, per request "
+            "(goal: 8 queries, 10 ms).",
+            uncached_table(uncached_rows),
+            f"**At {MANY_STORIES:,} stories** (page cache off; {load.tool(MANY_CONNECTIONS)}; "
+            f"generated in {generated_in:.0f} s): goal p99 < 250 ms.",
+            table(many_rows),
+            f"Worker memory (RSS) after these runs: "
+            f"{', '.join(f'{m:.0f}' for m in memory)} MiB (goal 150 MiB).",
+            *(["Notes:\n" + "\n".join(f"- {n}" for n in notes)] if notes else []),
+        ]
     )
     print(summary)
     heading = "# Benchmark results\n\nWritten by `make bench` (bench/run.py)."
