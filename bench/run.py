@@ -225,11 +225,12 @@ def measure_wrk(url, duration, connections=CONNECTIONS):
     percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)$", out, re.M)
+    # No percentile when no request finished (a cold, slow page in a short warm-up).
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": to_ms(percentiles["50"]),
-        "p90": to_ms(percentiles["90"]),
-        "p99": to_ms(percentiles["99"]),
+        "p50": to_ms(percentiles["50"]) if "50" in percentiles else float("nan"),
+        "p90": to_ms(percentiles["90"]) if "90" in percentiles else float("nan"),
+        "p99": to_ms(percentiles["99"]) if "99" in percentiles else float("nan"),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
         "note": socket_errors.group(1) if socket_errors else "",
@@ -386,7 +387,9 @@ class Load:
 
     def warm_then_measure(self, port, path, connections):
         self.run(port, path, WARM_UP, connections)
-        return self.run(port, path, DURATION, connections)
+        measured = self.run(port, path, DURATION, connections)
+        log(f"  {measured['rps']:.0f} req/s, p99 {measured['p99']:.1f} ms")
+        return measured
 
     def tool(self, connections):
         name = "wrk" if self.wrk else "a Python load loop (wrk unavailable)"
@@ -443,6 +446,7 @@ def uncached_phase(load, server, port, pages, env):
         measured = load.run(port, path, DURATION, WORKERS)
         used = cpu_seconds(pids) - before
         cpu_ms = 1000 * used / max(measured["requests"], 1)
+        log(f"  {cpu_ms:.1f} ms CPU/request, {counts.get(path)} queries")
         rows.append((row, path, measured, cpu_ms, counts.get(path)))
     return rows
 

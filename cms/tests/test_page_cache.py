@@ -175,6 +175,17 @@ class PageCacheTests(TestCase):
         Consent.objects.get(pk=self.consent.pk).withdraw("phone", user=self.officer)
         self.assertGreater(cache.get(pagecache.GENERATION_KEY), before)
 
+    def test_a_purge_redis_could_not_take_is_written_before_the_next_request(self):
+        from cms.tests.test_cache_outage import redis_at_a_closed_port
+
+        self.warm()
+        with override_settings(CACHES=redis_at_a_closed_port()):
+            # Redis is away as the patient withdraws: the copies are out of reach, the
+            # purge is not written.
+            self.client.post(withdrawal_url(self.consent).replace("http://testserver", ""))
+        # Redis is back with the old copies in it: the next request purges first.
+        self.assertGoneEverywhere()
+
     # -- The lifetime bound ---------------------------------------------------------
 
     def test_no_copy_outlives_the_midnight_a_consent_can_expire_at(self):
