@@ -4,4 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
-application = get_wsgi_application()
+from core.pagecache import FastPath  # noqa: E402 - after the settings module is chosen
+
+# Copies of public pages are answered before Django (core/pagecache.py, FastPath).
+application = FastPath(get_wsgi_application())

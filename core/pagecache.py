@@ -38,6 +38,7 @@ import math
 import threading
 import time
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -175,7 +176,10 @@ def connect():
 
 def _key(request):
     accept = "html" if "text/html" in request.META.get("HTTP_ACCEPT", "") else "any"
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{accept}"
+    return _url_key(f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{accept}")
+
+
+def _url_key(url):
     return KEY_PREFIX + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -205,25 +209,26 @@ def may_store(request, response):
     )
 
 
-def _cache_control(response, until, at):
+def _own_headers(entry, at):
     if settings.PAGE_CACHE_CDN:
         # max-age=0: a browser's copy cannot be purged, so it revalidates each time.
-        remaining = max(0, math.floor(until - at))
-        value = f"public, max-age=0, s-maxage={remaining}, must-revalidate"
+        remaining = max(0, math.floor(entry["until"] - at))
+        cache_control = f"public, max-age=0, s-maxage={remaining}, must-revalidate"
     else:
-        value = "max-age=0, no-cache, private"
-    response["Cache-Control"] = value
+        cache_control = "max-age=0, no-cache, private"
+    return [
+        ("Cache-Control", cache_control),
+        ("ETag", entry["etag"]),
+        ("Last-Modified", http_date(entry["modified"])),
+    ]
 
 
 def _answer(request, response, entry, at):
-    until, etag, modified = entry["until"], entry["etag"], entry["modified"]
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    _cache_control(response, until, at)
-    conditional = get_conditional_response(
-        request, etag=etag, last_modified=int(modified), response=response
+    for name, value in _own_headers(entry, at):
+        response[name] = value
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=int(entry["modified"]), response=response
     )
-    return conditional
 
 
 class PageCacheMiddleware:
@@ -284,3 +289,60 @@ class PageCacheMiddleware:
             cache.set(urls_key, urls, timeout=settings.PAGE_CACHE_MAX_AGE * 2)
         response["X-Page-Cache"] = "miss"
         return _answer(request, response, entry, at)
+
+
+# -- Before Django: the hit path ------------------------------------------------------
+
+
+class FastPath:
+    """WSGI wrapper (cms/wsgi.py): a GET that the middleware would answer from the cache
+    is answered here, before Django builds a request or runs any middleware, with the
+    same key, generation and lifetime checks. Anything else, and any doubt (a key this
+    reading computes differently, a conditional request), goes to Django, whose
+    ``PageCacheMiddleware`` decides as usual. The copies hold the headers every
+    middleware added (the page cache sits first), HSTS and the CSP included."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        answer = self.answer(environ) if settings.PAGE_CACHE_ENABLED else None
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, content = answer
+        start_response(status, headers)
+        return [content]
+
+    def answer(self, environ):
+        if _owed.is_set():
+            return None
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or "HTTP_AUTHORIZATION" in environ
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+            or settings.SESSION_COOKIE_NAME + "=" in environ.get("HTTP_COOKIE", "")
+        ):
+            return None
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
+        if path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES) or not path.isascii():
+            return None
+        scheme = environ.get("wsgi.url_scheme", "http")
+        if settings.SECURE_PROXY_SSL_HEADER:
+            header, secure = settings.SECURE_PROXY_SSL_HEADER
+            scheme = "https" if environ.get(header) == secure else "http"
+        host = environ.get("HTTP_HOST")
+        query = environ.get("QUERY_STRING", "")
+        if not host or not query.isascii():
+            return None
+        full = path + ("?" + query if query else "")
+        accept = "html" if "text/html" in environ.get("HTTP_ACCEPT", "") else "any"
+        key = _url_key(f"{scheme}://{host}{full}|{accept}")
+        found = cache.get_many([GENERATION_KEY, key])
+        entry, current = found.get(key), found.get(GENERATION_KEY)
+        at = now()
+        if entry is None or entry["generation"] != current or entry["until"] <= at:
+            return None
+        headers = [*entry["headers"], *_own_headers(entry, at), ("X-Page-Cache", "hit")]
+        status = f"{entry['status']} {HTTPStatus(entry['status']).phrase}"
+        return status, headers, entry["content"]

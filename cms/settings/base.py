@@ -75,10 +75,13 @@ MIDDLEWARE = [
     "cms.health.HealthCheckMiddleware",
     # Oversized bodies and control characters are refused before anything reads them.
     "core.guards.RequestGuardMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Anonymous copies of public pages, within the consent bound (core/pagecache.py):
-    # inside the HTTPS redirect and host check, outside everything that renders a page.
+    # Anonymous copies of public pages, within the consent bound (core/pagecache.py),
+    # with every header the middleware below adds (HSTS, CSP...). The scheme is part of
+    # the key and a redirect is never stored, so plain HTTP still meets the HTTPS
+    # redirect; the host is checked as the key is made. cms/wsgi.py answers the same
+    # copies before Django.
     "core.pagecache.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "cms.middleware.NoSharedCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

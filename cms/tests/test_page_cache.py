@@ -133,6 +133,43 @@ class PageCacheTests(TestCase):
 
         self.assertFalse(pagecache.may_store(request_factory, cacheable(HttpResponse("x"))))
 
+    def wsgi_get(self, path, **environ):
+        from django.test.client import RequestFactory
+
+        answered = {}
+
+        def start_response(status, headers):
+            answered.update(status=status, headers=dict(headers))
+
+        def django(environ, start_response):
+            # The test client's handler: Django's, without closing the test's connection.
+            response = self.client.handler(environ)
+            start_response(f"{response.status_code} {response.reason_phrase}", response.items())
+            return [response.content]
+
+        fast = pagecache.FastPath(django)
+        base = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET", **environ)
+        content = b"".join(fast(base, start_response))
+        return answered["status"], answered["headers"], content
+
+    def test_copies_are_answered_before_django_with_every_header(self):
+        first = self.client.get(self.index.url)
+        with self.assertNumQueries(0):
+            status, headers, content = self.wsgi_get(self.index.url)
+        self.assertEqual(status, "200 OK")
+        self.assertEqual(headers["X-Page-Cache"], "hit")
+        self.assertEqual(content, first.content)
+        for name in ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "ETag"):
+            self.assertEqual(headers[name], first[name], name)
+        # Signed in: Django answers (no copy).
+        status, headers, _ = self.wsgi_get(self.index.url, HTTP_COOKIE="sessionid=abc")
+        self.assertNotIn("X-Page-Cache", headers)
+        # After a withdrawal the copy is gone for the fast path too.
+        Consent.objects.get(pk=self.consent.pk).withdraw("phone", user=self.officer)
+        status, headers, content = self.wsgi_get(self.index.url)
+        self.assertEqual(headers["X-Page-Cache"], "miss")
+        self.assertNotIn(b"Marker quote", content)
+
     # -- Purged by events, before the request returns -------------------------------
 
     def test_patient_withdrawal_link_purges_every_copy(self):
