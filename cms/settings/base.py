@@ -175,6 +175,7 @@ PAGE_CACHE_PURGED_BY = {
     "articles",
     "taxonomy",
     "home",
+    "core.OrganisationSettings",
     "wagtailcore.Site",
     "wagtailcore.PageViewRestriction",
     "wagtailredirects.Redirect",
