@@ -29,9 +29,7 @@ def _fresh_page_cache():
     the local cache is not, so a copy of one test's page must not answer in the next."""
     from django.core.cache import cache
 
-    from core.pagecache import GENERATION_KEY
-
-    cache.delete(GENERATION_KEY)
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

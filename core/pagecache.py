@@ -148,7 +148,11 @@ def _watched(sender):
     )
 
 
-def _on_change(sender, **kwargs):
+def _on_change(sender, created=False, **kwargs):
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    if created and issubclass(sender, BaseSiteSetting):
+        return  # made with its defaults by the first page that reads it: nothing changed
     if _watched(sender):
         purge()
 
