@@ -12,7 +12,7 @@ from wagtail.admin.views.pages.copy import CopyView
 from wagtail.admin.views.pages.move import MoveConfirmView
 from wagtail.models import Page
 
-from moderation.access import ROLES_CHANGED
+from moderation.access import GROUP_PERMISSIONS_CHANGED, ROLES_CHANGED
 from moderation.models import FourEyesApprovalTask, may_edit
 from moderation.publishing import (
     PUBLISH_REFUSED,
@@ -51,6 +51,15 @@ def register_moderation_log_actions(actions):
         )
 
     actions.register_action(ROLES_CHANGED, "Roles changed", roles_message)
+
+    def group_message(data):
+        return (
+            f"Permissions of {data.get('group')} changed by {data.get('by')}: "
+            f"added {', '.join(data.get('added', [])) or 'none'}; "
+            f"removed {', '.join(data.get('removed', [])) or 'none'}"
+        )
+
+    actions.register_action(GROUP_PERMISSIONS_CHANGED, "Group permissions changed", group_message)
 
 
 # The publish gate refuses a direct publish on every path; these hooks keep editors
