@@ -21,6 +21,7 @@ from moderation.publishing import (
     is_gated,
     log_refusal,
 )
+from moderation.review_comments import save_review_comments
 from moderation.sent_back import explain_sent_back, replace_submitted_message
 from moderation.services import workflow_misconfiguration
 from moderation.viewsets import ApprovalRuleViewSet
@@ -142,6 +143,7 @@ def review_without_editing(request, obj, redirect_to):
     if request.method != "POST" or not obj.pk or may_edit(obj, request.user):
         return None
     task_state = getattr(obj, "current_workflow_task_state", None)
+    commented = save_review_comments(request, obj) if task_state is not None else 0
     action = request.POST.get("workflow-action-name")
     if request.POST.get("action-workflow-action") and task_state is not None:
         task = task_state.task.specific
@@ -154,6 +156,9 @@ def review_without_editing(request, obj, redirect_to):
                 return redirect(redirect_to)
             messages.success(request, f"\u201c{obj}\u201d: your decision is recorded.")
             return redirect("wagtailadmin_home")
+    if commented:
+        messages.success(request, "Your comments are saved; the content is unchanged.")
+        return redirect(redirect_to)
     messages.error(
         request,
         "You can review this but not change it: approve it, or request changes with a comment.",
