@@ -86,12 +86,12 @@ class StoryIndexPage(ModeratedMixin, Page):
         # Counted over the same join the filter uses: the visible stories about each.
         return {
             "condition": list(
-                Condition.objects.filter(patientstorypages__in=here).annotate(
+                Condition.objects.filter(live=True, patientstorypages__in=here).annotate(
                     story_count=Count("patientstorypages")
                 )
             ),
             "treatment": list(
-                Treatment.objects.filter(patientstorypages__in=here).annotate(
+                Treatment.objects.filter(live=True, patientstorypages__in=here).annotate(
                     story_count=Count("patientstorypages")
                 )
             ),

@@ -147,11 +147,14 @@ class PatientContent(models.Model):
         return rules.problems(consent, self.shown_identifiers(), channel, at)
 
     def treatment_problems(self):
-        from taxonomy.rules import prescription_only_problems
+        from taxonomy.rules import prescription_only_problems, unpublished_problems
 
+        named = [self.condition if self.condition_id else None]
         if not self.treatment_id:
-            return []
-        return prescription_only_problems([self.treatment], self.get_publishing_site())
+            return unpublished_problems(named)
+        return unpublished_problems([*named, self.treatment]) + prescription_only_problems(
+            [self.treatment], self.get_publishing_site()
+        )
 
     def get_publishing_site(self):
         return None  # the default site's rules; pages override with their own site
