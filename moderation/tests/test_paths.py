@@ -375,3 +375,44 @@ class EveryRoleTests(SiteTree, RoleUsers, TestCase):
         url = reverse("wagtailadmin_pages:unpublish", args=[self.story.pk])
         self.client.post(url)
         self.assertFalse(PatientStoryPage.objects.get(pk=self.story.pk).live)
+
+
+class EveryRoleSnippetTests(SiteTree, RoleUsers, TestCase):
+    """The same for a testimonial and a condition (snippets): the edit form's Publish,
+    as each role, leaves the live version as approved."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_tree()
+        cls.make_users()
+
+    def test_no_role_publishes_a_snippet_directly(self):
+        from core import roles
+        from core.factories import UserFactory
+        from stories.factories import TestimonialFactory
+        from stories.models import Testimonial
+        from taxonomy.models import Condition
+
+        siteadmin = UserFactory(username="sam", roles=[roles.SITE_ADMINISTRATORS])
+        testimonial = publish_through_workflow(TestimonialFactory(quote="Approved words."))
+        condition = ConditionFactory(summary="Approved summary.")
+        cases = [
+            (testimonial, "stories_testimonial", "quote", "Approved words."),
+            (condition, "taxonomy_condition", "summary", "Approved summary."),
+        ]
+        actors = [self.editor, self.reviewer, self.approver, self.officer, siteadmin]
+        for obj, name, field, approved in cases:
+            url = reverse(f"wagtailsnippets_{name}:edit", args=[obj.pk])
+            self.client.force_login(self.superuser)
+            sent = form_values(self.client.get(url))
+            sent.update({field: ["Unreviewed words."], "action-publish": ["1"]})
+            for actor in [*actors, self.superuser]:
+                with self.subTest(model=name, actor=actor.username):
+                    self.client.force_login(actor)
+                    response = self.client.post(url, sent)
+                    self.assertLess(response.status_code, 500)
+                    fresh = type(obj).objects.get(pk=obj.pk)
+                    self.assertTrue(fresh.live)
+                    self.assertEqual(getattr(fresh, field), approved)
+        self.assertTrue(Testimonial.objects.filter(live=True).exists())
+        self.assertTrue(Condition.objects.filter(live=True).exists())
