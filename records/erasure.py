@@ -178,6 +178,15 @@ def erase_patient(patient, user, request=None):
     consents = list(Consent.objects.filter(patient=patient).order_by("pk"))
     mark_patient(erasure, patient, consents)
 
+    media = patient_media(patient)
+    for instance in media:
+        # Before the takedown below deletes renditions: their file names are the
+        # patient's too, and may wait in a queued clean-up task.
+        renditions = instance.renditions.all() if hasattr(instance, "renditions") else []
+        for rendition in renditions:
+            keep_file(erasure, rendition)
+        keep_file(erasure, instance)
+
     # The consent ends first, as for any withdrawal: content comes down (and is logged
     # as taken down), the withdrawal is on the record; then the content goes.
     channel = request.received_via if request else Consent.WithdrawalChannel.EMAIL
@@ -187,7 +196,7 @@ def erase_patient(patient, user, request=None):
     items = [item for consent in consents for item in consent.linked_content()]
     for item in items:
         erase_content(erasure, item)
-    for instance in patient_media(patient):
+    for instance in media:
         erase_media(erasure, instance)
 
     strip_records(erasure, patient, consents)
@@ -279,11 +288,12 @@ def content_types_of(obj):
 
 def patient_media(patient):
     """Everything holding a file that belongs to the patient: the rows of each model
-    with a foreign key to ``Patient`` and a file field (photos; videos in turn)."""
+    with a foreign key to ``Patient`` and a file field (photos; videos in turn). Consents
+    hold a file too (the signed form): they are evidence, stripped by ``strip_records``."""
     found = []
     for rel in Patient._meta.related_objects:
         model = rel.related_model
-        if not rel.one_to_many or not file_fields(model):
+        if not rel.one_to_many or model is Consent or not file_fields(model):
             continue
         found.extend(model._default_manager.filter(**{rel.field.name: patient}))
     return found
@@ -301,12 +311,8 @@ def erase_media(erasure, instance):
         getattr(instance, "title", ""),
         getattr(instance, "description", ""),
     )
-    renditions = getattr(instance, "renditions", None)
-    for rendition in renditions.all() if renditions is not None else []:
-        keep_file(erasure, rendition)
-        erasure.count("renditions")
-    keep_file(erasure, instance)
-    index.remove_object(instance)
+    if isinstance(instance, index.Indexed):
+        index.remove_object(instance)
     object_id = str(instance.pk)
     instance.delete()  # renditions cascade
     erasure.count(
@@ -344,8 +350,11 @@ def strip_records(erasure, patient, consents):
     """Keep the patient and consent records as evidence, without their free text."""
     for consent in consents:
         if consent.signed_form:
-            with consent.signed_form.open("rb") as scan:
-                digest = hashlib.sha256(scan.read()).hexdigest()
+            try:
+                with consent.signed_form.open("rb") as scan:
+                    digest = hashlib.sha256(scan.read()).hexdigest()
+            except FileNotFoundError:
+                digest = "the file was missing"
             erasure.fingerprints[str(consent.pk)] = {"signed_form_sha256": digest}
             erasure.files.append((consent.signed_form.storage, consent.signed_form.name))
             erasure.mark(consent.signed_form.name.rsplit("/", 1)[-1])
