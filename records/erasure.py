@@ -158,8 +158,13 @@ class Erasure:
     fingerprints: dict = field(default_factory=dict)
     markers: set = field(default_factory=set)
     files: list = field(default_factory=list)  # (storage, name) deleted after commit
-    # The kinds of content erased, for the receipt ("2 stories, 1 testimonial").
+    # How many of each kind of content was erased, by model: the receipt says
+    # "2 patient stories", "1 testimonial".
     kinds: dict = field(default_factory=dict)
+
+    def described_kinds(self):
+        names = {m: (m._meta.verbose_name, m._meta.verbose_name_plural) for m in self.kinds}
+        return [f"{count} {names[m][count != 1]}" for m, count in self.kinds.items()]
 
     def count(self, name, number=1):
         if number:
@@ -242,7 +247,7 @@ def erase_content(erasure, item):
     item = item.specific if isinstance(item, Page) else item
     erasure.mark(*content_markers(item))
     kind = str(item._meta.verbose_name)
-    erasure.kinds[kind] = erasure.kinds.get(kind, 0) + 1
+    erasure.kinds[type(item)] = erasure.kinds.get(type(item), 0) + 1
     erasure.count("stories" if isinstance(item, Page) else "testimonials")
 
     base_ct = ContentType.objects.get_for_model(item.get_base_content_type().model_class())
@@ -445,7 +450,7 @@ def send_receipt(request, recipient, result):
     context = {
         "request": request,
         "organisation": organisation_name(),
-        "kinds": result.kinds,
+        "kinds": result.described_kinds(),
         "counts": result.counts,
         "kept_until": evidence_kept_until(request.patient),
     }
