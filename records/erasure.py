@@ -412,14 +412,28 @@ def scrub_stores(erasure):
     erasure.count("task results", delete_task_results(markers))
 
 
+# A stored copy of a long text holds its beginning; a prefix keeps each regex small.
+MARKER_PREFIX = 120
+MARKERS_PER_REGEX = 25
+
+
+def trimmed(marker):
+    if len(marker) <= MARKER_PREFIX:
+        return marker
+    return marker[:MARKER_PREFIX].rsplit(" ", 1)[0]
+
+
 def matching(fields, markers):
     """Any of ``fields`` holds one of ``markers`` as whole words ("Testimonial 4" must
-    not catch "Testimonial 42"), case-insensitively: one PostgreSQL regex per field."""
-    words = "|".join(re.escape(marker) for marker in markers)
-    pattern = rf"(^|\W)({words})($|\W)"
+    not catch "Testimonial 42"), case-insensitively, with PostgreSQL regexes kept small
+    enough to compile."""
+    markers = sorted({trimmed(m) for m in markers}, key=len, reverse=True)
     condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__iregex": pattern})
+    for start in range(0, len(markers), MARKERS_PER_REGEX):
+        words = "|".join(re.escape(m) for m in markers[start : start + MARKERS_PER_REGEX])
+        pattern = rf"(^|\W)({words})($|\W)"
+        for name in fields:
+            condition |= Q(**{f"{name}__iregex": pattern})
     return condition
 
 

@@ -57,6 +57,16 @@ class ErasureRequestForm(WagtailAdminModelForm):
                 "version, and every copy of their words."
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        patient = cleaned.get("patient")
+        if (
+            patient
+            and patient.erasure_requests.filter(status=ErasureRequest.Status.PENDING).exists()
+        ):
+            raise ValidationError("An erasure request for this patient is already waiting.")
+        return cleaned
+
 
 def may_confirm(request_obj, user):
     return (
@@ -67,17 +77,14 @@ def may_confirm(request_obj, user):
 
 
 class ErasureCreateView(generic.CreateView):
+    def get_initial(self):
+        # "?patient=<id>": from a link next to the patient.
+        patient = self.request.GET.get("patient", "")
+        return {**super().get_initial(), **({"patient": patient} if patient.isdigit() else {})}
+
     def save_instance(self):
         data = self.form.cleaned_data
         return request_erasure(data["patient"], self.request.user, data["received_via"])
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-            return self.form_invalid(form)
 
     def get_success_message(self, instance):
         return (

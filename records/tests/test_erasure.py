@@ -350,3 +350,32 @@ class ErasureTests(SiteTree, TestCase):
         request.refresh_from_db()
         self.assertEqual(request.status, ErasureRequest.Status.PENDING)
         self.assertTrue(Testimonial.objects.exists())
+
+    def test_a_patient_has_one_pending_request_at_a_time(self):
+        self.client.force_login(self.officer)
+        data = {"patient": self.patient.pk, "received_via": "email"}
+        self.client.post(reverse("records_erasure_requests:add"), data)
+        self.client.force_login(self.second_officer)
+        response = self.client.post(reverse("records_erasure_requests:add"), data)
+        self.assertContains(response, "An erasure request for this patient is already waiting.")
+        self.assertEqual(ErasureRequest.objects.count(), 1)
+
+
+class MarkerMatchingTests(TestCase):
+    """The search for stored copies matches whole words, and long texts by their start."""
+
+    def test_whole_words_only_and_long_texts_by_their_beginning(self):
+        from records.erasure import matching
+
+        long_text = "Glimmerwort mornings (and evenings) " * 20
+        ModelLogEntry.objects.bulk_create(
+            ModelLogEntry(
+                content_type_id=1, object_id="1", label=label, action="x", timestamp=timezone.now()
+            )
+            for label in ("Testimonial 42", "Testimonial 4", f"Quoted: {long_text}.", "Other")
+        )
+        found = ModelLogEntry.objects.filter(matching(["label"], ["Testimonial 4", long_text]))
+        self.assertEqual(
+            sorted(found.values_list("label", flat=True)),
+            sorted(["Testimonial 4", f"Quoted: {long_text}."]),
+        )
