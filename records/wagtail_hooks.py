@@ -75,6 +75,22 @@ def evidence_pack_snippet_button(snippet, user, next_url=None):
         )
 
 
+@hooks.register("register_patient_header_buttons")
+def erasure_patient_button(patient, user):
+    if (
+        is_consent_officer(user)
+        and not patient.erasure_requests.filter(
+            status__in=[ErasureRequest.Status.PENDING, ErasureRequest.Status.DONE]
+        ).exists()
+    ):
+        yield Button(
+            "Request erasure",
+            url=reverse("records_erasure_requests:add") + f"?patient={patient.pk}",
+            icon_name="bin",
+            priority=60,
+        )
+
+
 @hooks.register("register_log_actions")
 def register_records_log_actions(actions):
     for action, label, message in (

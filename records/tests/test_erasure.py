@@ -181,6 +181,12 @@ class ErasureTests(SiteTree, TestCase):
 
     def request_and_confirm(self):
         self.client.force_login(self.officer)
+        # From the patient's page, in the Patients & consent admin.
+        patient_page = self.client.get(reverse("consent_patients:inspect", args=[self.patient.pk]))
+        add_url = reverse("records_erasure_requests:add") + f"?patient={self.patient.pk}"
+        self.assertContains(patient_page, add_url)
+        form = self.client.get(add_url)
+        self.assertContains(form, f'<option value="{self.patient.pk}" selected>')
         response = self.client.post(
             reverse("records_erasure_requests:add"),
             {"patient": self.patient.pk, "received_via": "email"},
