@@ -28,6 +28,7 @@ from wagtail import hooks
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, TaskState, WorkflowState
 
 from consent.models import Consent
+from consent.rules import Identifier
 from stories.models import PatientStoryPage, Takedown, Testimonial
 
 HOOK = "register_evidence_pack_section"
@@ -85,7 +86,10 @@ def item_section(item):
             ("First published", when(item.first_published_at)),
             ("Last published", when(item.last_published_at)),
             ("Shown as", item.attribution()),
-            ("Identifiers shown", ", ".join(map(str, item.shown_identifiers())) or "None"),
+            (
+                "Identifiers shown",
+                ", ".join(Identifier(i).label for i in item.shown_identifiers()) or "None",
+            ),
             ("Text approved by the patient", item.approved_text or "—"),
             ("Patient approved the text on", when(item.approved_on)),
             ("Rests on", f"Consent #{consent.pk}"),
@@ -322,9 +326,23 @@ def sections_for(item):
     return sorted((Section.of(s) for s in built if s), key=lambda s: s.order)
 
 
-def render_pdf(item, user):
-    from weasyprint import HTML
+def weasyprint_html():
+    """WeasyPrint's HTML class, imported without its side effect: on import it sets
+    Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let a damaged
+    photo through the upload checks (submissions/tests/test_hostile_input.py). A pack
+    holds no images, so Pillow's setting is put back as it was."""
+    from PIL import ImageFile
 
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import HTML
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
+def render_pdf(item, user):
+    HTML = weasyprint_html()  # noqa: N806 (a class)
     html = render_to_string(
         "records/evidence_pack.html",
         {
