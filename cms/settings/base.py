@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "publicapi",
     "outbox",
     "staff",
+    "records",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -19,7 +19,7 @@ LAYERS = [
     {"taxonomy", "consent", "moderation"},
     {"stories"},
     {"articles"},
-    {"home", "search", "feeds", "publicapi", "submissions", "staff"},
+    {"home", "search", "feeds", "publicapi", "submissions", "staff", "records"},
     {"cms"},
 ]
 COMPOSITION_ROOT = ("cms/urls.py", "cms/settings/")
