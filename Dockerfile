@@ -8,6 +8,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=cms.settings.production
 
+# ffprobe checks and measures uploaded patient video and audio, ffmpeg takes the poster
+# frame (stories/media_checks.py); without it such uploads are refused. Not pinned to a
+# version: Debian's stable security updates are what this image should get on rebuild.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --create-home --uid 10001 app
 WORKDIR /app
 

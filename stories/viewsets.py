@@ -19,7 +19,7 @@ from consent.models import Status
 from core.admin_columns import DateAndDistanceColumn
 from core.roles import COMPLIANCE_APPROVERS, CONSENT_OFFICERS
 from moderation.sent_back import SentBackColumn, sent_back_annotation
-from stories.models import PatientPhoto, PatientStoryPage, Takedown, Testimonial
+from stories.models import PatientMedia, PatientPhoto, PatientStoryPage, Takedown, Testimonial
 
 
 class ConsentStatusColumn(StatusTagColumn):
@@ -90,6 +90,50 @@ class PatientPhotoViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return PatientPhoto.objects.select_related("patient")
+
+
+class PatientMediaForm(WagtailAdminModelForm):
+    """The checks (type by content, size, length, captions, transcript) are the model's
+    own (``PatientMedia.clean``), so they hold for code too; their errors show on the
+    fields. The patient is named by their public attribution, never their legal name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].label_from_instance = lambda patient: patient.public_label()
+        self.fields["file"].widget.attrs["accept"] = (
+            "video/mp4,video/webm,audio/mpeg,audio/mp4,audio/ogg,.mp4,.webm,.mp3,.m4a,.ogg"
+        )
+        self.fields["captions"].widget.attrs["accept"] = "text/vtt,.vtt"
+
+
+class PatientMediaViewSet(SnippetViewSet):
+    model = PatientMedia
+    icon = "media"
+    menu_label = "Patient video & audio"
+    menu_order = 216
+    add_to_admin_menu = True
+    list_display = [
+        "title",
+        Column("kind", label="Type", accessor="get_kind_display"),
+        Column("duration_label", label="Length"),
+        Column("patient", label="Patient", accessor="patient_label"),
+    ]
+    list_filter = ["kind", "face_shown"]
+    search_fields = ["title", "transcript"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("patient"),
+            FieldPanel("file"),
+            FieldPanel("face_shown"),
+            FieldPanel("captions"),
+            FieldPanel("transcript"),
+        ],
+        base_form_class=PatientMediaForm,
+    )
+
+    def get_queryset(self, request):
+        return PatientMedia.objects.select_related("patient")
 
 
 class StoryIndexView(PageIndexView):
