@@ -116,6 +116,28 @@ class PatientMedia(index.Indexed, models.Model):
 
     duration_label.short_description = "Length"
 
+    def public_text(self):
+        """What visitors read or hear of it, for the automatic consent check
+        (moderation.scanning): the transcript and the captions' words."""
+        pieces = [(f"{self.get_kind_display().lower()} transcript", self.transcript)]
+        if self.captions:
+            pieces.append(("captions", self.caption_text()))
+        return pieces
+
+    def caption_text(self):
+        """The words of the captions, without the header, cue numbers and timings."""
+        try:
+            with self.captions.storage.open(self.captions.name, "rb") as file:
+                lines = file.read().decode("utf-8-sig", errors="replace").splitlines()
+        except FileNotFoundError:
+            return ""
+        words = [
+            line
+            for line in lines[1:]
+            if line.strip() and "-->" not in line and not line.strip().isdigit()
+        ]
+        return "\n".join(words)
+
     def problems(self):
         """Why content may not show this (its accessibility alternatives are missing)."""
         reasons = []

@@ -270,6 +270,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
             ("hero image alt text", self.hero_image_alt),
             ("search description", self.search_description),
             *(("body", text) for text in value_text(self.body)),
+            *(piece for item in self.media() for piece in item.public_text()),
         ]
 
     def pull_quotes(self):

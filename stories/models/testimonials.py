@@ -149,7 +149,8 @@ class Testimonial(
 
     def public_text(self):
         """What visitors read, for the automatic consent check (moderation.scanning)."""
-        return [("title", self.title), ("quote", self.quote)]
+        media_text = [piece for item in self.media() for piece in item.public_text()]
+        return [("title", self.title), ("quote", self.quote), *media_text]
 
     def quoted_text_problems(self):
         if not normalise(self.approved_text):

@@ -18,6 +18,7 @@ from consent.factories import PatientFactory
 from consent.models import Consent, Identifier
 from core.factories import SuperuserFactory, UserFactory
 from core.roles import EDITORS
+from moderation.scanning import identifier_problems
 from moderation.testing import WorkflowNotApproved
 from stories.factories import (
     DEMO_CLIP,
@@ -122,6 +123,34 @@ class ConsentRuleTests(SiteTree, TestCase):
             testimonial.publish_problems(),
             ["The video “Clip” has no captions.", "The video “Clip” has no transcript."],
         )
+
+
+class ConsentCheckReadsTheWordsTests(SiteTree, TestCase):
+    """The automatic consent check reads the transcript and the captions as it reads the
+    quote: a private identifier in them sends the item back."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_tree()
+
+    def test_transcript_and_captions_are_scanned(self):
+        consent = ActiveConsentFactory(identifiers=WITH_VIDEO, patient__last_name="Gonzalez")
+        clean = PatientMediaFactory(patient=consent.patient)
+        self.assertEqual(identifier_problems(TestimonialFactory(consent=consent, video=clean)), [])
+
+        named = PatientMediaFactory(
+            patient=consent.patient,
+            transcript="I'm Maria Gonzalez and this is my story.",
+            captions=ContentFile(
+                CAPTIONS + b"\n00:00:09.000 --> 00:00:10.000\nCall 0161 496 0000\n", name="c.vtt"
+            ),
+        )
+        problems = identifier_problems(
+            PatientStoryPageFactory(parent=self.index, consent=consent, body=body_with(named))
+        )
+        self.assertEqual(len(problems), 2, problems)
+        self.assertIn("The video transcript shows the patient's surname", problems[0])
+        self.assertIn("The captions contain", problems[1])
 
 
 class CaptionsAndTranscriptTests(TestCase):
