@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from wagtail.search import index
 
 from consent.rules import Identifier
@@ -207,3 +207,11 @@ class PatientMedia(index.Indexed, models.Model):
                 type(obj).objects.filter(pk=obj.pk).update(identifiers_shown=shown)
             if obj.live and obj.consent.ended_at is None:
                 index.insert_or_update_object(obj)
+
+
+def delete_files(sender, instance, **kwargs):
+    """Deleting the record (an erasure) deletes its files, once the deletion is committed."""
+    for field in (instance.file, instance.captions, instance.poster):
+        if field:
+            name, storage = field.name, field.storage
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))

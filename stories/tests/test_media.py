@@ -17,7 +17,7 @@ from django.urls import reverse
 from consent.factories import PatientFactory
 from consent.models import Consent, Identifier
 from core.factories import SuperuserFactory, UserFactory
-from core.roles import EDITORS
+from core.roles import CLINICAL_REVIEWERS, EDITORS
 from moderation.scanning import identifier_problems
 from moderation.testing import WorkflowNotApproved
 from stories.factories import (
@@ -454,3 +454,52 @@ class TestimonialVideoTests(SiteTree, TestCase):
         )
         # The site's search finds it by words only its video says.
         self.assertContains(self.client.get("/search/?q=tremor"), self.testimonial.quote)
+
+
+class AdminTests(TestCase):
+    """Permissions as for patient photos (migration 0007): editors and consent officers
+    upload, every patient-content role views, nobody deletes by hand."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.media = PatientMediaFactory(title="Maria by the lake")
+
+    def url(self, name, *args):
+        return reverse(f"wagtailsnippets_stories_patientmedia:{name}", args=args)
+
+    def test_editors_upload_and_list_reviewers_only_view(self):
+        self.client.force_login(UserFactory(username="edna", roles=[EDITORS]))
+        listing = self.client.get(self.url("list"))
+        self.assertContains(listing, "Maria by the lake")
+        self.assertContains(listing, "0:09")
+        self.assertEqual(self.client.get(self.url("add")).status_code, 200)
+        self.assertEqual(self.client.get(self.url("edit", self.media.pk)).status_code, 200)
+        self.assertNotEqual(self.client.get(self.url("delete", self.media.pk)).status_code, 200)
+
+        self.client.force_login(UserFactory(username="rhea", roles=[CLINICAL_REVIEWERS]))
+        self.assertContains(self.client.get(self.url("list")), "Maria by the lake")
+        self.assertNotEqual(self.client.get(self.url("add")).status_code, 200)
+
+    def test_editing_keeps_the_file_and_checks_the_rest(self):
+        self.client.force_login(UserFactory(username="edna", roles=[EDITORS]))
+        response = self.client.post(
+            self.url("edit", self.media.pk),
+            {"title": "Renamed", "patient": self.media.patient_id, "transcript": " "},
+        )
+        self.assertContains(response, "A transcript is required")
+        name = self.media.file.name
+        response = self.client.post(
+            self.url("edit", self.media.pk),
+            {"title": "Renamed", "patient": self.media.patient_id, "transcript": "Words."},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.media.refresh_from_db()
+        self.assertEqual((self.media.title, self.media.file.name), ("Renamed", name))
+
+    def test_deleting_the_record_deletes_its_files(self):
+        media = PatientMediaFactory()
+        paths = [Path(f.path) for f in (media.file, media.captions, media.poster)]
+        self.assertTrue(all(p.exists() for p in paths))
+        with self.captureOnCommitCallbacks(execute=True):
+            media.delete()
+        self.assertFalse(any(p.exists() for p in paths))
