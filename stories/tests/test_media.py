@@ -20,6 +20,7 @@ from core.factories import SuperuserFactory, UserFactory
 from core.roles import CLINICAL_REVIEWERS, EDITORS
 from moderation.scanning import identifier_problems
 from moderation.testing import WorkflowNotApproved
+from stories import demo
 from stories.factories import (
     DEMO_CLIP,
     SHOWN,
@@ -454,6 +455,28 @@ class TestimonialVideoTests(SiteTree, TestCase):
         )
         # The site's search finds it by words only its video says.
         self.assertContains(self.client.get("/search/?q=tremor"), self.testimonial.quote)
+
+    def test_withdrawal_takes_it_down_with_its_video(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.testimonial.consent.withdraw(
+                Consent.WithdrawalChannel.LETTER, user=SuperuserFactory(username="root")
+            )
+        for url in (self.media.file.url, self.media.captions.url, self.media.poster.url):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        self.assertNotContains(self.client.get(self.testimonial_index.url), self.media.file.url)
+        self.assertEqual(Testimonial.objects.search_visible("tremor"), [])
+        self.assertTrue(Takedown.objects.filter(object_id=str(self.testimonial.pk)).exists())
+
+
+class DemoClipTests(TestCase):
+    def test_the_committed_clip_passes_the_upload_checks(self):
+        patient = PatientFactory()
+        media = demo._video(patient, "maria-lakeside")
+        self.assertLess(DEMO_CLIP.stat().st_size, 500 * 1024)
+        self.assertEqual((media.kind, media.width, media.height), ("video", 320, 180))
+        self.assertTrue(8 <= media.duration <= 10)
+        self.assertTrue(media.captions and media.poster and media.transcript)
+        self.assertEqual(demo._video(patient, "maria-lakeside"), media)  # made once
 
 
 class AdminTests(TestCase):
