@@ -89,7 +89,16 @@ class PatientMedia(index.Indexed, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    search_fields = [index.SearchField("title"), index.FilterField("patient")]
+    # For the admin listing's search and filters; the public never searches these.
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("transcript"),
+        index.AutocompleteField("title"),
+        index.FilterField("patient"),
+        index.FilterField("kind"),
+        index.FilterField("face_shown"),
+        index.FilterField("created_at"),
+    ]
 
     class Meta:
         verbose_name = "patient video or audio"

@@ -495,6 +495,14 @@ class AdminTests(TestCase):
         listing = self.client.get(self.url("list"))
         self.assertContains(listing, "Maria by the lake")
         self.assertContains(listing, "0:09")
+        # Editors find a clip by its title or by what is said in it.
+        for query in ("lake", "sunset"):
+            found = self.client.get(self.url("list"), {"q": query})
+            self.assertContains(found, "Maria by the lake", msg_prefix=query)
+        self.assertNotContains(self.client.get(self.url("list"), {"q": "zebra"}), "Maria by")
+        found = self.client.get(self.url("list"), {"q": "lake", "kind": "video"})
+        self.assertContains(found, "Maria by the lake")
+        self.assertNotContains(self.client.get(self.url("list"), {"kind": "audio"}), "Maria by")
         self.assertEqual(self.client.get(self.url("add")).status_code, 200)
         self.assertEqual(self.client.get(self.url("edit", self.media.pk)).status_code, 200)
         self.assertNotEqual(self.client.get(self.url("delete", self.media.pk)).status_code, 200)
