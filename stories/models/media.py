@@ -168,7 +168,7 @@ class PatientMedia(index.Indexed, models.Model):
             else:
                 self.kind, self.mime_type = facts.kind, facts.mime_type
                 self.duration, self.width, self.height = facts.duration, facts.width, facts.height
-                self.poster = None  # a new file gets its own frame on save
+                self.poster = ""  # a new file gets its own frame on save
         if self.captions and not getattr(self.captions, "_committed", True):
             try:
                 check_captions(self.captions)

@@ -534,3 +534,33 @@ class AdminTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             media.delete()
         self.assertFalse(any(p.exists() for p in paths))
+
+
+class AudioTests(SiteTree, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_tree()
+        consent = ActiveConsentFactory(identifiers=WITH_VIDEO)
+        audio = made_with_ffmpeg(".mp3", "-f", "lavfi", "-i", "sine=d=2")
+        cls.media = PatientMediaFactory(
+            patient=consent.patient,
+            file=ContentFile(audio, name="voice.mp3"),
+            captions=None,
+            transcript="It took four days.",
+        )
+        cls.testimonial = live_testimonial(consent=consent, video=cls.media)
+
+    def test_a_recording_plays_in_the_audio_player_with_its_transcript(self):
+        response = self.client.get(self.testimonial_index.url)
+        html = response.content.decode()
+        [audio] = re.findall(r"<audio[^>]*>", html)
+        self.assertIn("controls", audio)
+        self.assertIn('preload="metadata"', audio)
+        self.assertNotIn("<video", html)
+        self.assertContains(response, f'<source src="{self.media.file.url}" type="audio/mpeg">')
+        self.assertContains(response, "<summary>Transcript of the audio (0:02)</summary>")
+        self.assertContains(response, "It took four days.")
+        ranged = self.client.get(self.media.file.url, headers={"Range": "bytes=0-3"})
+        self.assertEqual(ranged.status_code, 206)
+        self.assertEqual(ranged["Content-Type"], "audio/mpeg")
+        self.assertEqual(self.media.poster.name, "")  # a recording has no frame
