@@ -2,6 +2,7 @@
 live patient content, and the dashboard panel of recent takedowns."""
 
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
@@ -13,7 +14,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.images.fields import WagtailImageField
 from wagtail.permission_policies.pages import PagePermissionPolicy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
 from consent.models import Status
 from core.admin_columns import DateAndDistanceColumn
@@ -106,6 +107,19 @@ class PatientMediaForm(WagtailAdminModelForm):
         self.fields["captions"].widget.attrs["accept"] = "text/vtt,.vtt"
 
 
+class PatientMediaInspectView(InspectView):
+    """Staff watch or hear it, with its captions and transcript, as visitors will."""
+
+    def get_field_label(self, field_name, field):
+        return "Player" if field_name == "player" else super().get_field_label(field_name, field)
+
+    def get_player_display_value(self):
+        return render_to_string("stories/includes/patient_media.html", {"media": self.object})
+
+    def get_patient_display_value(self):
+        return self.object.patient_label()
+
+
 class PatientMediaViewSet(SnippetViewSet):
     model = PatientMedia
     icon = "media"
@@ -120,6 +134,9 @@ class PatientMediaViewSet(SnippetViewSet):
     ]
     list_filter = ["kind", "face_shown"]
     search_fields = ["title", "transcript"]
+    inspect_view_enabled = True
+    inspect_view_class = PatientMediaInspectView
+    inspect_view_fields = ["title", "patient", "kind", "duration", "face_shown", "player"]
     edit_handler = ObjectList(
         [
             FieldPanel("title"),

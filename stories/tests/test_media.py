@@ -506,6 +506,13 @@ class AdminTests(TestCase):
         self.assertEqual(self.client.get(self.url("add")).status_code, 200)
         self.assertEqual(self.client.get(self.url("edit", self.media.pk)).status_code, 200)
         self.assertNotEqual(self.client.get(self.url("delete", self.media.pk)).status_code, 200)
+        # Staff watch it with its captions, as visitors would, on its inspect page.
+        inspect = self.client.get(self.url("inspect", self.media.pk))
+        self.assertContains(inspect, f'<source src="{self.media.file.url}" type="video/mp4">')
+        self.assertContains(inspect, f'src="{self.media.captions.url}"')
+        self.assertContains(inspect, self.media.patient.public_label())
+        self.assertNotContains(inspect, self.media.patient.legal_name)
+        self.assertEqual(self.client.get(self.media.file.url).status_code, 200)
 
         self.client.force_login(UserFactory(username="rhea", roles=[CLINICAL_REVIEWERS]))
         self.assertContains(self.client.get(self.url("list")), "Maria by the lake")
