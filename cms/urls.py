@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from publicapi.api import api_router
+from stories.media_views import patient_media
 from stories.views import patient_photo
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("feeds/", include("feeds.urls")),
     path("api/v2/", api_router.urls),
+    # Patient video and audio, their captions and posters: the same, with range requests.
+    path("patient-media/av/<path:name>", patient_media, name="patient_media"),
     # Patient photos: checked against the consent at every request (stories/views.py).
     path("patient-media/<path:name>", patient_photo, name="patient_photo"),
 ]

@@ -197,6 +197,11 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # Behind nginx, patient photos are handed to it once the consent check passed: the
 # internal location that maps to PRIVATE_MEDIA_ROOT/patient/ (README, "Patient photos").
 PATIENT_MEDIA_ACCEL_REDIRECT = env("PATIENT_MEDIA_ACCEL_REDIRECT", default="")
+# Patient video and audio uploads (stories/media_checks.py): the size stays under the
+# request body limit below, so the form, not the guard, tells the editor what is wrong.
+PATIENT_MEDIA_MAX_SIZE = env.int("PATIENT_MEDIA_MAX_SIZE", default=18 * 1024 * 1024)
+PATIENT_MEDIA_MAX_SECONDS = env.int("PATIENT_MEDIA_MAX_SECONDS", default=5 * 60)
+PATIENT_CAPTIONS_MAX_SIZE = 256 * 1024
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
