@@ -22,8 +22,14 @@ from core.roles import CLINICAL_REVIEWERS, CONSENT_OFFICERS, EDITORS
 from moderation.services import submit_for_moderation
 from records.erasure import ERASED, ERASURE_REQUESTED
 from records.models import ErasureRequest
-from stories.factories import SHOWN, ActiveConsentFactory, PatientPhotoFactory, story_body
-from stories.models import PatientPhoto, PatientStoryPage, Takedown, Testimonial
+from stories.factories import (
+    SHOWN,
+    ActiveConsentFactory,
+    PatientMediaFactory,
+    PatientPhotoFactory,
+    story_body,
+)
+from stories.models import PatientMedia, PatientPhoto, PatientStoryPage, Takedown, Testimonial
 from stories.tests.utils import SiteTree, live_story, live_testimonial
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
@@ -44,6 +50,8 @@ WORDS = {
     "photo title": "fjordwil",
     "photo file name": "moonpeta",
     "signed form file name": "inkwellsc",
+    "video title": "lanternbu",
+    "video transcript": "quokkavin",
 }
 
 
@@ -105,7 +113,13 @@ class ErasureTests(SiteTree, TestCase):
         cls.paper.verify(cls.officer)
         cls.consent = ActiveConsentFactory(
             patient=cls.patient,
-            identifiers=[*SHOWN, Identifier.FULL_NAME, Identifier.PHOTO, Identifier.TOWN],
+            identifiers=[
+                *SHOWN,
+                Identifier.FULL_NAME,
+                Identifier.PHOTO,
+                Identifier.TOWN,
+                Identifier.VOICE_VIDEO,
+            ],
             supersedes=cls.paper,
             verified_at=None,
         )
@@ -120,6 +134,11 @@ class ErasureTests(SiteTree, TestCase):
         cls.photo.get_rendition("fill-40x40")
         log(instance=cls.photo, action="wagtail.create", user=cls.editor)
 
+        cls.video = PatientMediaFactory(
+            patient=cls.patient,
+            title="Zephyrine's lanternbush walk",
+            transcript="The quokkavine path, and I look over my shoulder again.",
+        )
         words = "Glimmerwort mornings: I can turn my head to the sea again."
         cls.testimonial = live_testimonial(
             consent=cls.consent,
@@ -127,6 +146,7 @@ class ErasureTests(SiteTree, TestCase):
             quote=words,
             approved_text=words,
             photo=cls.photo,
+            video=cls.video,
             show_town=True,
         )
         # A draft revision with words never published.
@@ -168,6 +188,7 @@ class ErasureTests(SiteTree, TestCase):
             for name in (
                 cls.photo.file.name,
                 *(r.file.name for r in cls.photo.renditions.all()),
+                *(f.name for f in (cls.video.file, cls.video.captions, cls.video.poster) if f),
             )
         }
         cls.files[Path(cls.paper.signed_form.path)] = None
@@ -209,7 +230,8 @@ class ErasureTests(SiteTree, TestCase):
 
     def test_no_row_in_the_database_holds_the_patients_words_names_or_file_names(self):
         files = list(self.files)
-        self.assertEqual(len(files), 3)  # the photo, its rendition, the signed form
+        # The photo, its rendition, the video, its captions and poster, the signed form.
+        self.assertEqual(len(files), 6)
         self.assertTrue(all(path.exists() for path in files))
         scan_digest = hashlib.sha256(b"%PDF-1.4 signed").hexdigest()
         before = rows_holding(WORDS.values())
@@ -278,13 +300,14 @@ class ErasureTests(SiteTree, TestCase):
                 kind: request.report.get(kind)
                 for kind in ("stories", "testimonials", "files", "signed forms")
             },
-            # The photo and its rendition; the scan.
-            {"stories": 1, "testimonials": 1, "files": 2, "signed forms": 1},
+            # The photo and its rendition, the video with its captions and poster; the scan.
+            {"stories": 1, "testimonials": 1, "files": 5, "signed forms": 1},
         )
         # The content and everything of it is gone.
         self.assertFalse(Testimonial.objects.exists())
         self.assertFalse(PatientStoryPage.objects.exists())
         self.assertFalse(PatientPhoto.objects.exists())
+        self.assertFalse(PatientMedia.objects.exists())
         self.assertFalse(Comment.objects.exists())
         for model in (Revision, WorkflowState):
             self.assertFalse(model.objects.filter(object_id=str(self.story.pk)).exists())
