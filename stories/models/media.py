@@ -192,8 +192,16 @@ class PatientMedia(index.Indexed, models.Model):
             frame = poster_frame(self.file, self.duration)
             if frame:
                 self.poster = ContentFile(frame, name="poster.jpg")
+        stored = type(self).objects.filter(pk=self.pk).first() if self.pk else None
         super().save(*args, **kwargs)
+        if stored is not None:
+            # A replaced recording, captions or poster is patient data no record points to
+            # any more: it goes, rather than waiting on disk for no one to erase it.
+            delete_files(type(self), stored, keep=self.stored_names())
         self.refresh_content()
+
+    def stored_names(self):
+        return {f.name for f in (self.file, self.captions, self.poster) if f}
 
     def shown_in(self):
         """The testimonials and stories that embed this."""
@@ -218,9 +226,10 @@ class PatientMedia(index.Indexed, models.Model):
                 index.insert_or_update_object(obj)
 
 
-def delete_files(sender, instance, **kwargs):
-    """Deleting the record (an erasure) deletes its files, once the deletion is committed."""
+def delete_files(sender, instance, keep=(), **kwargs):
+    """Deleting the record (an erasure) deletes its files, once the deletion is committed;
+    saving a replacement deletes the replaced ones (all but ``keep``)."""
     for field in (instance.file, instance.captions, instance.poster):
-        if field:
+        if field and field.name not in keep:
             name, storage = field.name, field.storage
             transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))

@@ -542,6 +542,18 @@ class AdminTests(TestCase):
             media.delete()
         self.assertFalse(any(p.exists() for p in paths))
 
+    def test_a_replaced_recording_leaves_no_old_file_behind(self):
+        media = PatientMediaFactory()
+        old = [Path(f.path) for f in (media.file, media.captions, media.poster)]
+        media.file = ContentFile(DEMO_CLIP.read_bytes(), name="again.mp4")
+        media.captions = ContentFile(DEMO_CLIP.with_suffix(".vtt").read_bytes(), name="again.vtt")
+        media.full_clean()
+        with self.captureOnCommitCallbacks(execute=True):
+            media.save()
+        new = [Path(f.path) for f in (media.file, media.captions, media.poster)]
+        self.assertTrue(all(p.exists() for p in new))
+        self.assertFalse(any(p.exists() for p in old))
+
 
 class AudioTests(SiteTree, TestCase):
     @classmethod
