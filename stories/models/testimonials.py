@@ -129,6 +129,10 @@ class Testimonial(
         """What visitors read, for the automatic consent check (moderation.scanning)."""
         return [("title", self.title), ("quote", self.quote)]
 
+    def quoted_text(self):
+        """The patient's words shown, for the approval diff and the patient's sign-off."""
+        return self.quote
+
     def quoted_text_problems(self):
         if not normalise(self.approved_text):
             return ["Enter the text the patient approved, word for word."]
