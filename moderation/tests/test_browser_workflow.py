@@ -3,10 +3,11 @@
 An editor writes a story on a verified consent and submits it; the automatic consent
 check passes; the patient approves it from the link she is emailed; a clinical reviewer
 opens it from their dashboard and approves with a sign-off (name, credentials, tick);
-the editor, although a compliance approver too, can't give the last approval (four eyes); another compliance approver signs off, and
-the story is live. A consent officer then records the patient's withdrawal, and the story is
-gone from its page, the listing, search, and the article that embedded a testimonial
-given on the same consent. Screenshots of each step go to artifacts/.
+the editor, although a compliance approver too, can't give the last approval (four
+eyes); another compliance approver signs off, and the story is live. A consent officer
+then records the patient's withdrawal, and the story is gone from its page, the listing,
+search, and the article that embedded a testimonial given on the same consent.
+Screenshots of each step go to artifacts/.
 """
 
 import pytest
