@@ -90,14 +90,16 @@ def send_to_patient(sign_off_request, template):
 # -- What the patient sees --------------------------------------------------------------
 
 
-def render_for_patient(sign_off_request):
+def render_for_patient(sign_off_request, token=None):
     """The content exactly as it will be published, as HTML; its photos' URLs lead to
-    the sign-off's own photo view, which the link's token opens (signoff.views.photo)."""
+    the sign-off's own photo view, which the link's token opens (signoff.views.photo).
+    The token is the one in the patient's link (a new one carries a new timestamp), so
+    the page renders the same, and hashes the same, each time that link opens it."""
     obj = sign_off_request.content()
     html = render_to_string(
         "signoff/includes/content.html", {"item": obj, "kind": kind_of(obj)}
     ).strip()
-    token = make_token(sign_off_request)
+    token = token or make_token(sign_off_request)
 
     def signed(match):
         return reverse("signoff:photo", args=[token, match["name"]])

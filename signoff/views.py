@@ -59,7 +59,7 @@ def sign_off(request, token):
     }
     if not sign_off_request.is_open():
         return _private(render(request, "signoff/closed.html", context))
-    html = services.render_for_patient(sign_off_request)
+    html = services.render_for_patient(sign_off_request, token)
     digest = services.sha256(html)
     approve_form = ApproveForm(initial={"content_sha256": digest})
     changes_form = ChangesForm()

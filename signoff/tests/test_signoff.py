@@ -2,6 +2,8 @@
 what it shows, the answers, and that nobody else can give it."""
 
 import hashlib
+import re
+import time
 from datetime import timedelta
 
 from django.core import mail, signing
@@ -13,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 
 from consent.models import Consent
-from consent.tokens import make_withdrawal_token, withdrawal_url
+from consent.tokens import consent_id_from_token, make_withdrawal_token
 from moderation.publishing import PublishRefused
 from moderation.services import submit_for_moderation
 from moderation.testing import approve_current_task, pass_patient_sign_off, sign_off
@@ -83,7 +85,8 @@ class RequestTests(SignOffTestCase):
         self.assertContains(page, "Rosa M.")
         self.assertContains(page, "Individual experiences vary.")
         self.assertContains(page, "Approve for publication")
-        self.assertContains(page, withdrawal_url(self.testimonial.consent))
+        [withdraw] = re.findall(r'href="[^"]*/consent/withdraw/([^/"]+)/"', page.text)
+        self.assertEqual(consent_id_from_token(withdraw), self.testimonial.consent_id)
         [photo_url] = [u for u in page.context["content"].split('"') if "/photos/" in u]
         self.assertTrue(photo_url.startswith(self.link + "photos/"))
         photo = self.patient.get(photo_url)
@@ -175,6 +178,23 @@ class ApprovalTests(SignOffTestCase):
         live = Testimonial.objects.get(pk=self.testimonial.pk)
         self.assertTrue(live.live)
         self.assertEqual(live.approved_text, QUOTE)
+
+    def test_the_page_read_a_while_ago_is_still_what_is_approved(self):
+        # Signed tokens carry a timestamp: the page must render (and hash) the same for
+        # the link the patient holds, whenever they press the button.
+        page = self.open_link()
+        time.sleep(1.1)
+        response = self.answer(
+            {
+                "decision": "approve",
+                "confirm": "on",
+                "content_sha256": page.context["content_sha256"],
+            }
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            PatientApproval.objects.get().content_sha256, page.context["content_sha256"]
+        )
 
     def test_without_the_tick_nothing_is_recorded(self):
         response = self.answer({"decision": "approve"})
@@ -330,8 +350,7 @@ class ReminderTests(SignOffTestCase):
 class WithdrawalTests(SignOffTestCase):
     def test_the_patient_withdraws_from_the_page(self):
         page = self.open_link()
-        withdraw = withdrawal_url(self.testimonial.consent)
-        self.assertContains(page, f'href="{withdraw}"')
+        [withdraw] = re.findall(r'href="[^"]*(/consent/withdraw/[^/"]+/)"', page.text)
         self.patient.post(withdraw)
         consent = Consent.objects.get(pk=self.testimonial.consent_id)
         self.assertEqual(consent.status, "withdrawn")
