@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
+from consent.models import ConsentText
 from moderation.services import submit_for_moderation
 from signoff.models import PatientApproval
 from signoff.tests.utils import QUOTE, draft_testimonial_with_photo, links_sent_to
@@ -26,7 +27,7 @@ def test_the_patient_approves_from_the_emailed_link(
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     mail.outbox.clear()
     editor = get_user_model().objects.get(username="editor")
-    testimonial = draft_testimonial_with_photo()
+    testimonial = draft_testimonial_with_photo(consent_text=ConsentText.current())
     submit_for_moderation(testimonial, editor)
     [link] = links_sent_to(PATIENT)
     [email] = [m for m in mail.outbox if PATIENT in m.to]
@@ -47,7 +48,9 @@ def test_the_patient_approves_from_the_emailed_link(
     expect(page.get_by_role("heading", name="Thank you: you approved it")).to_be_visible()
     page.screenshot_step("patient-approved")
 
-    evidence = PatientApproval.objects.get()
+    evidence = PatientApproval.objects.get(  # the demo content has approvals of its own
+        content_type__model="testimonial", object_id=str(testimonial.pk)
+    )
     assert QUOTE in evidence.content_html
     assert "Chrome" in evidence.user_agent
     assert evidence.ip_address == "127.0.0.1"

@@ -9,10 +9,12 @@ LINK = re.compile(r"https?://[^\s/]+(/sign-off/[^\s/]+/)")
 QUOTE = "The stiffness in my neck eased within two weeks, and I can drive again."
 
 
-def draft_testimonial_with_photo(**kwargs):
-    """A draft testimonial with the patient's photo, its words not yet approved by anyone."""
+def draft_testimonial_with_photo(consent_text=None, **kwargs):
+    """A draft testimonial with the patient's photo, its words not yet approved by anyone
+    (``consent_text``: an existing text version, such as the demo's)."""
+    text = {"text": consent_text} if consent_text else {}
     consent = ActiveConsentFactory(
-        identifiers=[*SHOWN, Identifier.PHOTO], patient__email="rosa@example.org"
+        identifiers=[*SHOWN, Identifier.PHOTO], patient__email="rosa@example.org", **text
     )
     photo = PatientPhotoFactory(patient=consent.patient, title="Rosa in the garden")
     defaults = {
