@@ -22,7 +22,7 @@ PATIENT = "rosa@example.org"
 
 
 def test_the_patient_approves_from_the_emailed_link(
-    page, admin_tab, demo_content, live_server, settings
+    page, admin_tab, demo_content, live_server, settings, axe_violations
 ):
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     mail.outbox.clear()
@@ -42,6 +42,7 @@ def test_the_patient_approves_from_the_emailed_link(
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0"), "the photo shows"
     expect(page.get_by_role("link", name="Withdraw my consent")).to_be_visible()
     page.screenshot_step("patient-sees-what-will-be-published")
+    assert axe_violations(page) == []
 
     page.get_by_label("I have read all of it").check()
     page.get_by_role("button", name="Approve for publication").click()
