@@ -10,6 +10,8 @@ search, and the article that embedded a testimonial given on the same consent.
 Screenshots of each step go to artifacts/.
 """
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -194,7 +196,10 @@ def test_story_goes_live_through_moderation_and_is_taken_down_on_withdrawal(
     officer_tab = admin_tab("officer")
     officer_tab.get_by_role("button", name="Patients & consent").click()
     officer_tab.get_by_role("link", name="Consents", exact=True).click()
-    officer_tab.get_by_role("link", name=f"Consent #{maria_consent.pk} ").first.click()
+    # Exactly this consent: a name matches as a substring, so "#1" would find "#10" too.
+    officer_tab.get_by_role(
+        "link", name=re.compile(rf"^Consent #{maria_consent.pk}:")
+    ).first.click()
     officer_tab.screenshot_step("officer-inspects-consent")
     officer_tab.locator("header").get_by_role("button", name="Actions").click()
     officer_tab.get_by_role("link", name="Record withdrawal").click()
