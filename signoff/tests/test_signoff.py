@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 
-from consent.models import Consent
+from consent.models import Consent, Identifier
 from consent.tokens import consent_id_from_token, make_withdrawal_token
 from moderation.publishing import PublishRefused
 from moderation.services import submit_for_moderation
@@ -24,7 +24,15 @@ from signoff.models import PatientApproval, PatientSignOffTask, SignOffRequest
 from signoff.services import remind_and_expire
 from signoff.tests.utils import QUOTE, draft_testimonial_with_photo, links_sent_to
 from signoff.views import ANSWERS_PER_WINDOW
-from stories.models import Testimonial
+from stories.factories import (
+    SHOWN,
+    ActiveConsentFactory,
+    PatientPhotoFactory,
+    PatientStoryPageFactory,
+    story_body,
+)
+from stories.models import PatientStoryPage, Testimonial
+from stories.tests.utils import SiteTree
 
 PATIENT = "rosa@example.org"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
@@ -410,3 +418,45 @@ class NobodyElseTests(SignOffTestCase):
         self.state.refresh_from_db()
         self.assertEqual(self.state.status, WorkflowState.STATUS_NEEDS_CHANGES)
         self.assertFalse(Testimonial.objects.get(pk=self.testimonial.pk).live)
+
+
+class StoryTests(RoleUsers, TestCase):
+    """A story shows the patient the whole page's content: heading, summary, hero photo
+    and pull quotes; their approval records the quotes as the approved text."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_users()
+        SiteTree.make_tree()
+
+    def test_the_patient_sees_the_story_with_its_photo_and_quotes(self):
+        consent = ActiveConsentFactory(
+            identifiers=[*SHOWN, Identifier.PHOTO], patient__email="sam@example.org"
+        )
+        photo = PatientPhotoFactory(patient=consent.patient)
+        story = PatientStoryPageFactory(
+            parent=SiteTree.index,
+            consent=consent,
+            title="Sam at the allotment",
+            hero_image=photo,
+            body=story_body("I dug the whole bed in one afternoon."),
+            approved_text="",
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            state = submit_for_moderation(story, self.editor)
+        [link] = links_sent_to("sam@example.org")
+        page = self.client.get(link)
+        self.assertContains(page, "Sam at the allotment")
+        self.assertContains(page, "I dug the whole bed in one afternoon.")
+        photos = re.findall(r'/sign-off/[^"\s,]+/photos/[^"\s,]+', page.text)
+        self.assertTrue(photos)
+        self.assertEqual(self.client.get(photos[0]).status_code, 200)
+
+        pass_patient_sign_off(state)
+        evidence = PatientApproval.objects.get()
+        self.assertEqual(evidence.approved_text, "I dug the whole bed in one afternoon.")
+        approve_current_task(state, exclude=[self.editor])
+        approve_current_task(state, exclude=[self.editor, self.reviewer])
+        state.refresh_from_db()
+        self.assertEqual(state.status, WorkflowState.STATUS_APPROVED)
+        self.assertTrue(PatientStoryPage.objects.get(pk=story.pk).live)
