@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("consent/", include("consent.urls")),
+    path("sign-off/", include("signoff.urls")),
     path("share-your-story/", include("submissions.urls")),
     path("search/", include("search.urls")),
     path("feeds/", include("feeds.urls")),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "articles",
     "consent",
     "stories",
+    "signoff",
     "moderation",
     "submissions",
     "search",
@@ -323,6 +324,10 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Publishes exactly the approved revision, through the publish guard (moderation.publishing).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_actions.publish_approved_workflow_state"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The patient's sign-off of the final words (signoff/): a reminder after this many days
+# without an answer, and the request lapses (back to the editor) after this many.
+PATIENT_SIGN_OFF_REMINDER_DAYS = env.int("PATIENT_SIGN_OFF_REMINDER_DAYS", default=3)
+PATIENT_SIGN_OFF_EXPIRY_DAYS = env.int("PATIENT_SIGN_OFF_EXPIRY_DAYS", default=14)
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)

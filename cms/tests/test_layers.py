@@ -18,7 +18,7 @@ LAYERS = [
     {"core", "outbox"},
     {"taxonomy", "consent", "moderation"},
     {"stories"},
-    {"articles"},
+    {"articles", "signoff"},
     {"home", "search", "feeds", "publicapi", "submissions", "staff", "records"},
     {"cms"},
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from core import roles
 from core.factories import UserFactory
 from moderation.services import submit_for_moderation
+from moderation.testing import pass_patient_sign_off
 from moderation.tests.utils import RoleUsers
 from stories.factories import PatientStoryPageFactory
 from stories.models import PatientStoryPage
@@ -89,7 +90,7 @@ class ReviewerScreensTests(SiteTree, RoleUsers, TestCase):
         story = PatientStoryPageFactory(parent=self.index, title="Awaiting Dr Rhea")
         first = story.save_revision(user=self.editor)
         story.summary = "A clearer summary for the reviewer."
-        submit_for_moderation(story, self.editor)
+        pass_patient_sign_off(submit_for_moderation(story, self.editor))
         latest = story.get_latest_revision()
         self.client.force_login(self.reviewer)
 

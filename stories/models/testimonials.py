@@ -152,6 +152,10 @@ class Testimonial(
         media_text = [piece for item in self.media() for piece in item.public_text()]
         return [("title", self.title), ("quote", self.quote), *media_text]
 
+    def quoted_text(self):
+        """The patient's words shown, for the approval diff and the patient's sign-off."""
+        return self.quote
+
     def quoted_text_problems(self):
         if not normalise(self.approved_text):
             return ["Enter the text the patient approved, word for word."]
