@@ -57,6 +57,7 @@ from consent.permissions import is_consent_officer
 from core.email import queue_email
 from core.roles import CONSENT_OFFICERS, member_emails
 from records.models import ErasureRequest
+from signoff.models import PatientApproval, SignOffRequest
 from stories.models import Takedown
 
 logger = logging.getLogger(__name__)
@@ -373,6 +374,15 @@ def strip_records(erasure, patient, consents):
         signed_form="",
         purpose=Consent._meta.get_field("purpose").default,
     )
+    # The patient's approvals of the final words stay as evidence (when, from where, the
+    # hash of what they saw), without the words; their requests for changes go too.
+    erasure.count(
+        "sign-off records",
+        PatientApproval.objects.filter(consent__in=consents).update(
+            content_html="", approved_text=""
+        ),
+    )
+    SignOffRequest.objects.filter(consent__in=consents).update(message="")
     Patient.objects.filter(pk=patient.pk).update(
         legal_name=f"Erased patient #{patient.pk}",
         first_name="Erased patient",

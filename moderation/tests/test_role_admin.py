@@ -145,7 +145,7 @@ class ReviewerScreensTests(SiteTree, RoleUsers, TestCase):
         from moderation.tests.test_sent_back import form_values
 
         story = PatientStoryPageFactory(parent=self.index, title="Awaiting comments")
-        submit_for_moderation(story, self.editor)
+        pass_patient_sign_off(submit_for_moderation(story, self.editor))
         latest = story.get_latest_revision()
         edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
         self.client.force_login(self.reviewer)
@@ -179,7 +179,7 @@ class ReviewerScreensTests(SiteTree, RoleUsers, TestCase):
         from moderation.tests.test_sent_back import form_values
 
         story = PatientStoryPageFactory(parent=self.index, title="Commented by the editor")
-        submit_for_moderation(story, self.editor)
+        pass_patient_sign_off(submit_for_moderation(story, self.editor))
         mine = Comment.objects.create(
             page=story, user=self.editor, text="Editor's note", contentpath="title"
         )

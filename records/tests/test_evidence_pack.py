@@ -15,6 +15,7 @@ from core.factories import SuperuserFactory, UserFactory
 from core.roles import CLINICAL_REVIEWERS, COMPLIANCE_APPROVERS, CONSENT_OFFICERS, EDITORS
 from moderation.models import SignOff
 from records.views import EVIDENCE_PACK_DOWNLOADED, evidence_pack_url
+from signoff.models import PatientApproval
 from stories.factories import ActiveConsentFactory
 from stories.models import Takedown
 from stories.tests.utils import SiteTree, live_story, live_testimonial
@@ -79,8 +80,13 @@ class EvidencePackTests(SiteTree, TestCase):
             task_state__workflow_state__base_content_type__model="testimonial",
         )
         self.assertEqual(sign_offs.count(), 2)
+        flat = "".join(text.split())  # a narrow column wraps "compliance-approvers-1"
         for sign_off in sign_offs:
-            self.assertIn(f"{sign_off.name}, {sign_off.credentials}", text)
+            self.assertIn("".join(f"{sign_off.name}, {sign_off.credentials}".split()), flat)
+        # The patient's own approval of the final words, with what they saw hashed.
+        approval = PatientApproval.objects.get(object_id=str(self.testimonial.pk))
+        self.assertIn("Patient sign-off of the final words", text)
+        self.assertIn(approval.content_sha256, flat)
         self.assertIn("Automatic consent check", text)
         self.assertIn("Consent check passed.", text)
         # The consent events (log entries).
