@@ -8,6 +8,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=cms.settings.production
 
+# WeasyPrint (the evidence pack PDF, records/) lays out text with Pango; ffprobe checks
+# and measures uploaded patient video and audio, ffmpeg takes the poster frame
+# (stories/media_checks.py). Not pinned: Debian's stable security updates are wanted.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --create-home --uid 10001 app
 WORKDIR /app
 

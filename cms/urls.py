@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from publicapi.api import api_router
+from stories.media_views import patient_media
 from stories.views import patient_photo
 
 urlpatterns = [
@@ -15,10 +16,13 @@ urlpatterns = [
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("consent/", include("consent.urls")),
+    path("sign-off/", include("signoff.urls")),
     path("share-your-story/", include("submissions.urls")),
     path("search/", include("search.urls")),
     path("feeds/", include("feeds.urls")),
     path("api/v2/", api_router.urls),
+    # Patient video and audio, their captions and posters: the same, with range requests.
+    path("patient-media/av/<path:name>", patient_media, name="patient_media"),
     # Patient photos: checked against the consent at every request (stories/views.py).
     path("patient-media/<path:name>", patient_photo, name="patient_photo"),
 ]

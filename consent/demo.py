@@ -132,7 +132,7 @@ def load():
          [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.PHOTO,
           Identifier.CONDITION, Identifier.TREATMENT],
          [Channel.WEBSITE], 75, today + 600 * DAY, None),
-        (ROBERT, "",
+        (ROBERT, "robert.kowalski@example.org",
          [Identifier.FULL_NAME, Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.TOWN,
           Identifier.PHOTO, Identifier.CONDITION, Identifier.TREATMENT],
          [Channel.WEBSITE, Channel.PRINT], 90, today + 640 * DAY, None),
@@ -142,7 +142,8 @@ def load():
         (MARCUS, "marcus.bell@example.org",
          [Identifier.TOWN, Identifier.CONDITION, Identifier.TREATMENT],
          [Channel.WEBSITE], 30, today + 700 * DAY, None),
-        (HELEN, "",
+        # Her daughter, who signed as her representative, reads her email for her.
+        (HELEN, "karen.brooks@example.org",
          [Identifier.FIRST_NAME_INITIAL, Identifier.AGE, Identifier.PHOTO,
           Identifier.CONDITION, Identifier.TREATMENT],
          [Channel.WEBSITE], 50, today + 680 * DAY, None),

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.views.generic import FormView
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -484,6 +485,18 @@ class PatientDeleteView(generic.DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class PatientInspectView(generic.InspectView):
+    """Apps above add actions on a patient (erasure, in ``records``) with the
+    ``register_patient_header_buttons`` hook: ``(patient, user) -> [Button, ...]``."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        for hook in hooks.get_hooks("register_patient_header_buttons"):
+            buttons.extend(hook(self.object, self.request.user))
+        return buttons
+
+
 class PatientViewSet(ModelViewSet):
     model = Patient
     name = "consent_patients"
@@ -495,6 +508,7 @@ class PatientViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     delete_view_class = PatientDeleteView
+    inspect_view_class = PatientInspectView
     search_fields = ["legal_name", "email", "phone", "representative_name"]
     search_backend_name = None
     list_display = ["legal_name", "email", "phone", "representative_name"]

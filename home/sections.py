@@ -19,8 +19,8 @@ def home_sections(home, request):
     if article_index is not None:
         # Only topics with a live article: their pages would otherwise be empty.
         here = articles.child_of(article_index).values("pk")
-        conditions = list(Condition.objects.filter(articles__in=here).distinct())
-        treatments = list(Treatment.objects.filter(articles__in=here).distinct())
+        conditions = list(Condition.objects.filter(live=True, articles__in=here).distinct())
+        treatments = list(Treatment.objects.filter(live=True, articles__in=here).distinct())
         prescription = [t for t in treatments if t.prescription_only]
         if prescription and prescription_only_problems(prescription[:1], home.get_site()):
             # No page about a prescription-only medicine in the UK or EU (treatment_view).

@@ -2,6 +2,11 @@
 nobody gives themselves a privileged role, and every role change is logged with before
 and after and emailed to the compliance approvers.
 
+What a role may do is part of the same promise: in the admin, no group gains a
+permission over patient data, accounts or publishing (those come with migrations, which
+are reviewed), nobody widens a group they belong to, and every change of a group's
+permissions is logged and emailed like a role change.
+
 The rules sit on the model signals, so the admin's forms (which explain them first),
 bulk actions and code all pass them; ``ActingUserMiddleware`` tells them who is acting
 and that a web request, not the command line, is doing it.
@@ -12,6 +17,7 @@ from contextvars import ContextVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from wagtail.log_actions import log
 
@@ -26,6 +32,9 @@ PRIVILEGED_ROLES = {
     roles.SITE_ADMINISTRATORS,
 }
 SUPERUSER = "Superuser"
+GROUP_PERMISSIONS_CHANGED = "moderation.group_permissions_changed"
+# Apps whose every permission reaches patient data or who holds which role.
+SENSITIVE_APPS = {"auth", "consent", "records"}
 
 SUPERUSER_FROM_CLI = (
     "Superuser status is granted only from the command line "
@@ -66,11 +75,48 @@ def acting_user():
 def self_grant_problem(user, added_names):
     """Why ``acting_user()`` may not give ``user`` the roles ``added_names``."""
     actor = acting_user()
-    privileged = sorted(set(added_names) & PRIVILEGED_ROLES)
+    holding_sensitive = {
+        group.name
+        for group in Group.objects.filter(name__in=added_names).prefetch_related(
+            "permissions__content_type"
+        )
+        if any(is_sensitive(p) for p in group.permissions.all())
+    }
+    privileged = sorted((set(added_names) & PRIVILEGED_ROLES) | holding_sensitive)
     if actor is not None and actor.pk == user.pk and privileged:
         return (
             f"You can't give yourself the {', '.join(privileged)} role: another "
             "administrator must, so that no one holds every key alone."
+        )
+    return ""
+
+
+def is_sensitive(permission):
+    """A permission over patient data (records, photos), accounts, or making content live."""
+    codename = permission.codename
+    return (
+        permission.content_type.app_label in SENSITIVE_APPS
+        or codename.startswith("publish_")
+        or "patient" in codename
+    )
+
+
+def group_permission_problem(group, added_permissions):
+    """Why the person acting may not give ``group`` the permissions ``added_permissions``
+    (which it does not hold yet)."""
+    if not in_web_request() or not added_permissions:
+        return ""
+    sensitive = sorted(p.codename for p in added_permissions if is_sensitive(p))
+    if sensitive:
+        return (
+            f"Permissions over patient data, accounts and publishing ({', '.join(sensitive)}) "
+            "are set by a reviewed migration, not in the admin."
+        )
+    actor = acting_user()
+    if actor is not None and group.pk and actor.groups.filter(pk=group.pk).exists():
+        return (
+            f"You belong to {group.name}: another administrator must widen its "
+            "permissions, so that no one grants themselves more."
         )
     return ""
 
@@ -132,6 +178,69 @@ def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
                 record_role_change(user, before, after)
 
 
+def group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    from django.contrib.auth.models import Permission
+
+    groups = list(Group.objects.filter(pk__in=pk_set or [])) if reverse else [instance]
+    if reverse and action in ("pre_clear", "post_clear"):
+        return  # a permission being deleted (its model is gone): nothing is granted
+    for group in groups:
+        if not hasattr(group, "_permissions_before") and action.startswith("pre_"):
+            # Taken once per form save: Wagtail's form removes, then adds back.
+            group._permissions_before = set(group.permissions.values_list("pk", flat=True))
+    if action == "pre_add":
+        added_pks = {instance.pk} if reverse else set(pk_set)
+        for group in groups:
+            new = added_pks - group._permissions_before
+            added = Permission.objects.filter(pk__in=new).select_related("content_type")
+            if problem := group_permission_problem(group, list(added)):
+                raise RoleChangeRefused(problem)
+    elif action.startswith("post_"):
+        actor = acting_user()
+        for group in groups:
+            if not getattr(group, "_permissions_log_pending", False):
+                # One entry per save, once the form's remove-then-add has settled.
+                group._permissions_log_pending = True
+                transaction.on_commit(lambda group=group: record_permission_change(group, actor))
+
+
+def permission_names(pks):
+    from django.contrib.auth.models import Permission
+
+    return sorted(
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(pk__in=pks).values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+
+def record_permission_change(group, actor):
+    before = group.__dict__.pop("_permissions_before", set())
+    group._permissions_log_pending = False
+    after = set(group.permissions.values_list("pk", flat=True))
+    if before == after:
+        return
+    data = {
+        "group": group.name,
+        "added": permission_names(after - before),
+        "removed": permission_names(before - after),
+        "by": actor.get_username() if actor else "command line",
+    }
+    log(instance=group, action=GROUP_PERMISSIONS_CHANGED, user=actor, data=data)
+    body = (
+        f"The permissions of the group {group.name} changed.\n\n"
+        f"Added: {', '.join(data['added']) or 'none'}\n"
+        f"Removed: {', '.join(data['removed']) or 'none'}\n"
+        f"Changed by: {data['by']}\n"
+    )
+    queue_email(
+        f"Group permissions changed: {group.name}",
+        body,
+        roles.member_emails(roles.COMPLIANCE_APPROVERS),
+    )
+
+
 def record_role_change(user, before, after):
     actor = acting_user()
     data = {
@@ -159,4 +268,9 @@ def connect():
     post_save.connect(after_user_save, sender=User, dispatch_uid="moderation.user_post")
     m2m_changed.connect(
         groups_changed, sender=User.groups.through, dispatch_uid="moderation.user_groups"
+    )
+    m2m_changed.connect(
+        group_permissions_changed,
+        sender=Group.permissions.through,
+        dispatch_uid="moderation.group_permissions",
     )

@@ -20,3 +20,4 @@ class ClinicUsersConfig(WagtailUsersAppConfig):
     """Wagtail's users app with our user forms (INSTALLED_APPS lists this instead)."""
 
     user_viewset = "moderation.users.ClinicUserViewSet"
+    group_viewset = "moderation.users.ClinicGroupViewSet"

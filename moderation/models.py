@@ -82,7 +82,12 @@ class ConsentCheckTask(Task):
     def start(self, workflow_state, user=None):
         task_state = super().start(workflow_state, user=user)
         obj = content_of(task_state)
-        problems = list(getattr(obj, "publish_problems", list)()) + identifier_problems(obj)
+        problems = list(getattr(obj, "publish_problems", list)())
+        if patient_approves_later(task_state) and hasattr(obj, "quoted_text_problems"):
+            # The patient's own sign-off, later in this workflow, supplies the approved
+            # words: their absence is no reason to stop here.
+            problems = [p for p in problems if p not in obj.quoted_text_problems()]
+        problems += identifier_problems(obj)
         if problems:
             task_state.reject(user=None, update=False, comment="\n".join(problems))
             # Wagtail's rejection email goes out when the workflow updates; it carries
@@ -105,6 +110,22 @@ class ConsentCheckTask(Task):
     class Meta:
         verbose_name = "Automatic consent check"
         verbose_name_plural = "Automatic consent checks"
+
+
+def patient_approves_later(task_state):
+    """A later active task of this workflow takes the patient's approval of the words
+    (``supplies_patient_approval``, e.g. signoff.PatientSignOffTask)."""
+    workflow = task_state.workflow_state.workflow
+    order = {
+        link.task_id: link.sort_order
+        for link in workflow.workflow_tasks.filter(task__active=True).select_related("task")
+    }
+    here = order.get(task_state.task_id, -1)
+    later = [pk for pk, position in order.items() if position > here]
+    return any(
+        getattr(task.specific, "supplies_patient_approval", False)
+        for task in Task.objects.filter(pk__in=later)
+    )
 
 
 def may_edit(obj, user):

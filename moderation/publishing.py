@@ -178,7 +178,21 @@ def workflow_problems(obj, revision):
             f"This version needs approvals from {needed} different people other than its "
             f"submitter and last editor; it has {len(approvers)}."
         ]
-    return []
+    return task_problems(state, obj, revision)
+
+
+def task_problems(state, obj, revision):
+    """What the run's approving tasks say against publishing ``obj`` now: a task type
+    with ``publish_problems(task_state, obj)`` (the patient's sign-off) vets it."""
+    problems = []
+    approved = TaskState.objects.filter(
+        workflow_state=state, revision_id=revision.pk, status=TaskState.STATUS_APPROVED
+    ).select_related("task")
+    for task_state in approved:
+        check = getattr(task_state.task.specific, "publish_problems", None)
+        if check is not None:
+            problems += check(task_state, obj)
+    return problems
 
 
 def content_problems(obj):

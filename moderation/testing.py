@@ -1,7 +1,8 @@
 """For tests and the demo loader only: take content live the only way it goes live,
 through its workflow, each task approved by a member of its group (created if none).
 Each step is approved, with a sign-off, by someone who is neither the submitter nor an
-earlier approver. Nothing here skips a rule; production code submits with
+earlier approver; a patient's sign-off is given as the patient gives it
+(signoff.services). Nothing here skips a rule; production code submits with
 ``moderation.services``."""
 
 from django.contrib.auth import get_user_model
@@ -38,9 +39,14 @@ def sign_off(user):
 
 def approve_current_task(state, exclude=()):
     """Approve the current task as a member of its group other than ``exclude``, with a
-    sign-off; returns the approver."""
+    sign-off; returns the approver (None for the patient's own sign-off)."""
     task_state = state.current_task_state
     task = task_state.task.specific
+    if hasattr(task, "approve_as_patient_for_demo"):
+        # The patient's sign-off (signoff.PatientSignOffTask): no staff member can give it.
+        task.approve_as_patient_for_demo(task_state)
+        state.refresh_from_db()
+        return None
     if isinstance(task, AbstractGroupApprovalTask):
         approver = member_of(list(task.groups.all()), exclude=exclude)
     else:
@@ -48,6 +54,18 @@ def approve_current_task(state, exclude=()):
     task.on_action(task_state, approver, "approve", **sign_off(approver))
     state.refresh_from_db()
     return approver
+
+
+def pass_patient_sign_off(state):
+    """When the run waits for the patient's sign-off, give it as the patient does; the
+    state refreshed either way."""
+    state.refresh_from_db()
+    task_state = state.current_task_state
+    if state.status == WorkflowState.STATUS_IN_PROGRESS and hasattr(
+        task_state.task.specific, "approve_as_patient_for_demo"
+    ):
+        approve_current_task(state)
+    return state
 
 
 def publish_through_workflow(obj, submitter=None):
@@ -61,7 +79,9 @@ def publish_through_workflow(obj, submitter=None):
     # Each step by someone new: the default workflows need distinct approvers.
     approvers = [submitter]
     while state.status == WorkflowState.STATUS_IN_PROGRESS:
-        approvers.append(approve_current_task(state, exclude=approvers))
+        approver = approve_current_task(state, exclude=approvers)
+        if approver is not None:
+            approvers.append(approver)
     if state.status != WorkflowState.STATUS_APPROVED or not _is_live_or_scheduled(obj):
         comment = state.current_task_state.comment if state.current_task_state else ""
         raise WorkflowNotApproved(comment or f"Workflow ended as {state.status}.")

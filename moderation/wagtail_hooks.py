@@ -12,7 +12,7 @@ from wagtail.admin.views.pages.copy import CopyView
 from wagtail.admin.views.pages.move import MoveConfirmView
 from wagtail.models import Page
 
-from moderation.access import ROLES_CHANGED
+from moderation.access import GROUP_PERMISSIONS_CHANGED, ROLES_CHANGED
 from moderation.models import FourEyesApprovalTask, may_edit
 from moderation.publishing import (
     PUBLISH_REFUSED,
@@ -21,6 +21,7 @@ from moderation.publishing import (
     is_gated,
     log_refusal,
 )
+from moderation.review_comments import save_review_comments
 from moderation.sent_back import explain_sent_back, replace_submitted_message
 from moderation.services import workflow_misconfiguration
 from moderation.viewsets import ApprovalRuleViewSet
@@ -51,6 +52,15 @@ def register_moderation_log_actions(actions):
         )
 
     actions.register_action(ROLES_CHANGED, "Roles changed", roles_message)
+
+    def group_message(data):
+        return (
+            f"Permissions of {data.get('group')} changed by {data.get('by')}: "
+            f"added {', '.join(data.get('added', [])) or 'none'}; "
+            f"removed {', '.join(data.get('removed', [])) or 'none'}"
+        )
+
+    actions.register_action(GROUP_PERMISSIONS_CHANGED, "Group permissions changed", group_message)
 
 
 # The publish gate refuses a direct publish on every path; these hooks keep editors
@@ -133,6 +143,7 @@ def review_without_editing(request, obj, redirect_to):
     if request.method != "POST" or not obj.pk or may_edit(obj, request.user):
         return None
     task_state = getattr(obj, "current_workflow_task_state", None)
+    commented = save_review_comments(request, obj) if task_state is not None else 0
     action = request.POST.get("workflow-action-name")
     if request.POST.get("action-workflow-action") and task_state is not None:
         task = task_state.task.specific
@@ -145,6 +156,9 @@ def review_without_editing(request, obj, redirect_to):
                 return redirect(redirect_to)
             messages.success(request, f"\u201c{obj}\u201d: your decision is recorded.")
             return redirect("wagtailadmin_home")
+    if commented:
+        messages.success(request, "Your comments are saved; the content is unchanged.")
+        return redirect(redirect_to)
     messages.error(
         request,
         "You can review this but not change it: approve it, or request changes with a comment.",

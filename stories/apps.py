@@ -13,7 +13,8 @@ class StoriesConfig(AppConfig):
         )
 
         from consent.signals import consent_ended
-        from stories.models import PatientPhoto, PatientPhotoRendition
+        from stories.models import PatientMedia, PatientPhoto, PatientPhotoRendition
+        from stories.models.media import delete_files
         from stories.takedown import take_down_for_consent
 
         consent_ended.connect(take_down_for_consent, dispatch_uid="stories.take_down")
@@ -21,3 +22,4 @@ class StoriesConfig(AppConfig):
         for model in (PatientPhoto, PatientPhotoRendition):
             post_delete.connect(post_delete_file_cleanup, sender=model)
         post_delete.connect(post_delete_purge_rendition_cache, sender=PatientPhotoRendition)
+        post_delete.connect(delete_files, sender=PatientMedia, dispatch_uid="stories.media_files")

@@ -93,6 +93,23 @@ class StoryImageBlock(blocks.StructBlock):
         template = "stories/blocks/image.html"
 
 
+class PatientMediaBlock(SnippetChooserBlock):
+    """The patient's own video or recording, played by the browser with its captions and
+    transcript (stories/includes/patient_media.html). Its transcript is part of the
+    story's search text: the story leaves the index when its consent ends."""
+
+    def __init__(self, **kwargs):
+        super().__init__("stories.PatientMedia", **kwargs)
+
+    def get_searchable_content(self, value):
+        return [value.transcript] if value is not None else []
+
+    class Meta:
+        icon = "media"
+        template = "stories/blocks/patient_media.html"
+        label = "Patient video or audio"
+
+
 class StoryBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         max_length=120, form_classname="title", template="stories/blocks/heading.html"
@@ -103,6 +120,10 @@ class StoryBodyBlock(blocks.StreamBlock):
     video = EmbedBlock(
         help_text="A video of the patient needs consent for voice or video.",
         template="stories/blocks/video.html",
+    )
+    patient_video = PatientMediaBlock(
+        help_text="Needs consent for voice or video (and photo or face when the face is "
+        "seen), captions and a transcript."
     )
 
 

@@ -7,8 +7,14 @@ Live content goes live only through its workflow; content on a consent that has 
 or was never verified, is left as a draft, to show what the site refuses. Some items show
 a patient photo: an illustration drawn here (stories.demo_pictures), never a real face,
 stored as that patient's private photo, so only a consent covering photos lets it out.
+Maria's story plays a short video clip, also drawn here (stories/demo_media/, made with
+ffmpeg: a lakeside scene with words on screen and a soft tone, no one in it), with its
+WebVTT captions and transcript, so her consent must cover voice or video.
 """
 
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.models import Site
@@ -17,6 +23,7 @@ from consent.models import AttributionStyle, Consent
 from moderation.testing import WorkflowNotApproved, publish_through_workflow
 from stories.demo_pictures import picture
 from stories.models import (
+    PatientMedia,
     PatientPhoto,
     PatientStoryPage,
     StoryIndexPage,
@@ -45,6 +52,21 @@ PHOTOS = {
     "walking-figure": "Illustration: a figure seen from behind, walking a path by a lake",
     "trail": "Illustration: a path winding through green hills toward the mountains",
     "bicycle": "Illustration: a red bicycle leaning on a white picket fence",
+}
+
+DEMO_MEDIA = Path(__file__).parent / "demo_media"
+VIDEOS = {
+    "maria-lakeside": {
+        "title": "Maria's lakeside clip (drawn demo video)",
+        "transcript": (
+            "A 9-second drawn video with no one in it and no speech; a soft, low tone plays "
+            "throughout and fades out at the end.\n\n"
+            "The scene: an empty wooden bench on a grassy bank beside a lake, under an "
+            "evening sky turning from blue to orange.\n\n"
+            "Words on screen, one line after another: “A bench by the lake.” “Turning to "
+            "watch the sunset” “without holding my chin.”"
+        ),
+    },
 }
 
 TESTIMONIALS = [
@@ -231,6 +253,7 @@ STORIES = [
         "treatment": BOTOX,
         "photo": "lakeside",
         "body": [
+            ("patient_video", "maria-lakeside"),
             ("heading", "Six years of a pulling neck"),
             (
                 "paragraph",
@@ -561,6 +584,26 @@ def _photo(patient, name):
     return photo
 
 
+def _video(patient, name):
+    """The patient's private video from the clip in demo_media/, made once."""
+    spec = VIDEOS[name]
+    media = PatientMedia.objects.filter(patient=patient, title=spec["title"]).first()
+    if media is None:
+        media = PatientMedia(
+            title=spec["title"],
+            patient=patient,
+            transcript=spec["transcript"],
+            file=ContentFile((DEMO_MEDIA / f"{name}.mp4").read_bytes(), name=f"{name}.mp4"),
+            captions=ContentFile((DEMO_MEDIA / f"{name}.vtt").read_bytes(), name=f"{name}.vtt"),
+        )
+        try:
+            media.full_clean()  # the upload checks, as in the admin
+        except ValidationError:
+            return None  # no ffprobe here: the story goes without its clip
+        media.save()
+    return media
+
+
 def _testimonial(spec, consent, about):
     fields = {
         k: v
@@ -589,10 +632,15 @@ def _story(index, spec, consent, about):
         skip = ("patient", "body", "condition", "treatment", "photo", "publish")
         fields = {k: v for k, v in spec.items() if k not in skip}
         photo = _photo(consent.patient, spec.get("photo"))
+        body = [
+            (kind, _video(consent.patient, value) if kind == "patient_video" else value)
+            for kind, value in spec["body"]
+        ]
+        body = [(kind, value) for kind, value in body if value is not None]
         story = index.add_child(
             instance=PatientStoryPage(
                 consent=consent,
-                body=spec["body"],
+                body=body,
                 approved_on=timezone.localdate(),
                 hero_image=photo,
                 hero_image_alt=PHOTOS[spec["photo"]] if photo else "",

@@ -1,7 +1,9 @@
 import datetime
+from pathlib import Path
 
 import factory
 import wagtail_factories
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -9,6 +11,7 @@ from consent.factories import ConsentFactory, PatientFactory
 from consent.models import AttributionStyle, Channel, Consent, Identifier
 from moderation.testing import publish_through_workflow
 from stories.models import (
+    PatientMedia,
     PatientPhoto,
     PatientStoryPage,
     StoryIndexPage,
@@ -137,3 +140,30 @@ class PatientPhotoFactory(DjangoModelFactory):
 
     class Meta:
         model = PatientPhoto
+
+
+DEMO_CLIP = Path(__file__).parent / "demo_media" / "maria-lakeside.mp4"
+
+
+class PatientMediaFactory(DjangoModelFactory):
+    """A patient's video (the demo clip, 9 s, 320x180 H.264 with AAC), with captions and
+    a transcript; created through ``full_clean`` like an upload in the admin (so ffprobe
+    reads it)."""
+
+    title = factory.Sequence(lambda n: f"Patient video {n}")
+    patient = factory.SubFactory(PatientFactory)
+    file = factory.LazyFunction(lambda: ContentFile(DEMO_CLIP.read_bytes(), name="clip.mp4"))
+    captions = factory.LazyFunction(
+        lambda: ContentFile(DEMO_CLIP.with_suffix(".vtt").read_bytes(), name="clip.vtt")
+    )
+    transcript = "A bench by the lake. Turning to watch the sunset without holding my chin."
+
+    class Meta:
+        model = PatientMedia
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        media = model_class(*args, **kwargs)
+        media.full_clean()
+        media.save()
+        return media

@@ -2,6 +2,7 @@
 live patient content, and the dashboard panel of recent takedowns."""
 
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
@@ -13,13 +14,13 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.images.fields import WagtailImageField
 from wagtail.permission_policies.pages import PagePermissionPolicy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
 from consent.models import Status
 from core.admin_columns import DateAndDistanceColumn
 from core.roles import COMPLIANCE_APPROVERS, CONSENT_OFFICERS
 from moderation.sent_back import SentBackColumn, sent_back_annotation
-from stories.models import PatientPhoto, PatientStoryPage, Takedown, Testimonial
+from stories.models import PatientMedia, PatientPhoto, PatientStoryPage, Takedown, Testimonial
 
 
 class ConsentStatusColumn(StatusTagColumn):
@@ -90,6 +91,66 @@ class PatientPhotoViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return PatientPhoto.objects.select_related("patient")
+
+
+class PatientMediaForm(WagtailAdminModelForm):
+    """The checks (type by content, size, length, captions, transcript) are the model's
+    own (``PatientMedia.clean``), so they hold for code too; their errors show on the
+    fields. The patient is named by their public attribution, never their legal name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].label_from_instance = lambda patient: patient.public_label()
+        self.fields["file"].widget.attrs["accept"] = (
+            "video/mp4,video/webm,audio/mpeg,audio/mp4,audio/ogg,.mp4,.webm,.mp3,.m4a,.ogg"
+        )
+        self.fields["captions"].widget.attrs["accept"] = "text/vtt,.vtt"
+
+
+class PatientMediaInspectView(InspectView):
+    """Staff watch or hear it, with its captions and transcript, as visitors will."""
+
+    def get_field_label(self, field_name, field):
+        return "Player" if field_name == "player" else super().get_field_label(field_name, field)
+
+    def get_player_display_value(self):
+        return render_to_string("stories/includes/patient_media.html", {"media": self.object})
+
+    def get_patient_display_value(self):
+        return self.object.patient_label()
+
+
+class PatientMediaViewSet(SnippetViewSet):
+    model = PatientMedia
+    icon = "media"
+    menu_label = "Patient video & audio"
+    menu_order = 216
+    add_to_admin_menu = True
+    list_display = [
+        "title",
+        Column("kind", label="Type", accessor="get_kind_display"),
+        Column("duration_label", label="Length"),
+        Column("patient", label="Patient", accessor="patient_label"),
+    ]
+    list_filter = ["kind", "face_shown"]
+    search_fields = ["title", "transcript"]
+    inspect_view_enabled = True
+    inspect_view_class = PatientMediaInspectView
+    inspect_view_fields = ["title", "patient", "kind", "duration", "face_shown", "player"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("patient"),
+            FieldPanel("file"),
+            FieldPanel("face_shown"),
+            FieldPanel("captions"),
+            FieldPanel("transcript"),
+        ],
+        base_form_class=PatientMediaForm,
+    )
+
+    def get_queryset(self, request):
+        return PatientMedia.objects.select_related("patient")
 
 
 class StoryIndexView(PageIndexView):

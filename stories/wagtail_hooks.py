@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from stories.takedown import TAKEN_DOWN
 from stories.viewsets import (
     LiveContentReportView,
+    PatientMediaViewSet,
     PatientPhotoViewSet,
     PatientStoryListingViewSet,
     RecentTakedownsPanel,
@@ -16,6 +17,7 @@ from stories.viewsets import (
 
 register_snippet(TestimonialViewSet)
 register_snippet(PatientPhotoViewSet)
+register_snippet(PatientMediaViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -47,14 +47,14 @@ class ShareStoryForm(forms.Form):
     )
     condition = forms.ModelChoiceField(
         label="Condition (optional)",
-        queryset=Condition.objects.order_by("name"),
+        queryset=Condition.objects.filter(live=True).order_by("name"),
         required=False,
         empty_label="Do not name a condition",
         help_text="Shown only if you tick “Condition” below.",
     )
     treatment = forms.ModelChoiceField(
         label="Treatment (optional)",
-        queryset=Treatment.objects.order_by("name"),
+        queryset=Treatment.objects.filter(live=True).order_by("name"),
         required=False,
         empty_label="Do not name a treatment",
         help_text="Shown only if you tick “Treatment” below.",

@@ -1,16 +1,42 @@
-"""What articles are about: conditions and treatments, and the clinicians who review them."""
+"""What articles are about: conditions and treatments, and the clinicians who review them.
+
+Each shows public text (a condition's summary, a treatment's safety information, a
+reviewer's credentials), so each goes live only through the "Site content" workflow,
+like any page: public reads take ``live`` ones only.
+"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
 from wagtail.fields import RichTextField
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
+from moderation.publishing import ModeratedMixin
 
-class SluggedSnippet(index.Indexed, models.Model):
+
+class Moderated(
+    ModeratedMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
+):
+    """Goes live only through its workflow, with Wagtail's drafts, revisions and locks."""
+
+    class Meta:
+        abstract = True
+
+
+def lifecycle_permissions(model_name):
+    # Wagtail adds these after migrating; declared so that migrations can grant them.
+    return [
+        (f"publish_{model_name}", f"Can publish {model_name}"),
+        (f"lock_{model_name}", f"Can lock {model_name}"),
+        (f"unlock_{model_name}", f"Can unlock {model_name}"),
+    ]
+
+
+class SluggedSnippet(index.Indexed, Moderated):
     """A named snippet with a unique slug for its public URL, made from the name if empty."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -21,7 +47,11 @@ class SluggedSnippet(index.Indexed, models.Model):
         help_text="The web address part, e.g. cervical-dystonia. Made from the name if empty.",
     )
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("live"),
+    ]
 
     class Meta:
         abstract = True
@@ -54,10 +84,11 @@ class Condition(SluggedSnippet):
         FieldPanel("slug"),
         FieldPanel("summary"),
         FieldPanel("symptoms"),
+        PublishingPanel(),
     ]
 
     class Meta(SluggedSnippet.Meta):
-        pass
+        permissions = lifecycle_permissions("condition")
 
     @property
     def symptom_list(self):
@@ -91,10 +122,11 @@ class Treatment(SluggedSnippet):
             [FieldPanel("prescription_only"), FieldPanel("safety_information")],
             heading="Prescription status and safety",
         ),
+        PublishingPanel(),
     ]
 
     class Meta(SluggedSnippet.Meta):
-        pass
+        permissions = lifecycle_permissions("treatment")
 
     def clean(self):
         super().clean()
@@ -116,7 +148,7 @@ class Treatment(SluggedSnippet):
         return [self.name, *self.brand_name_list]
 
 
-class Reviewer(index.Indexed, models.Model):
+class Reviewer(index.Indexed, Moderated):
     """A clinician who checks articles for medical accuracy."""
 
     name = models.CharField(max_length=120)
@@ -136,11 +168,17 @@ class Reviewer(index.Indexed, models.Model):
         FieldPanel("credentials"),
         FieldPanel("specialty"),
         FieldPanel("user"),
+        PublishingPanel(),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("live"),
+    ]
 
     class Meta:
         ordering = ["name"]
+        permissions = lifecycle_permissions("reviewer")
 
     def __str__(self):
         return f"{self.name}, {self.credentials}"

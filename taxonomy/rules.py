@@ -1,5 +1,5 @@
-"""Rules about naming treatments in public, shared by articles and patient stories so
-that one rule reads the same everywhere."""
+"""Rules about naming conditions, treatments and reviewers in public, shared by articles
+and patient stories so that one rule reads the same everywhere."""
 
 import re
 
@@ -44,3 +44,14 @@ def names_in_text(treatments, text):
                 found.append(treatment)
                 break
     return found
+
+
+def unpublished_problems(items):
+    """Reasons a page may not go live while it names ``items`` (conditions, treatments,
+    a reviewer) whose own text has not been approved through their workflow."""
+    return [
+        f"\u201c{item}\u201d ({item._meta.verbose_name}) has not been approved for the site "
+        "yet: submit it for moderation first, or choose another."
+        for item in items
+        if item is not None and not item.live
+    ]

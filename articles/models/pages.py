@@ -25,7 +25,7 @@ from articles.rules import next_review_after
 from core.http import cacheable
 from moderation.publishing import ModeratedMixin
 from taxonomy.models import Condition, Reviewer, Treatment
-from taxonomy.rules import names_in_text, prescription_only_problems
+from taxonomy.rules import names_in_text, prescription_only_problems, unpublished_problems
 
 WORDS_PER_MINUTE = 200
 
@@ -69,8 +69,8 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
 
     def _browsable(self, request, articles):
         """Conditions and treatments with a live article here, each with its URL."""
-        conditions = {c.pk: c for a in articles for c in a.conditions.all()}
-        treatments = {t.pk: t for a in articles for t in a.treatments.all()}
+        conditions = {c.pk: c for a in articles for c in a.conditions.all() if c.live}
+        treatments = {t.pk: t for a in articles for t in a.treatments.all() if t.live}
         for condition in conditions.values():
             condition.page_url = self.condition_url(condition, request)
         for treatment in treatments.values():
@@ -102,7 +102,7 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
 
     @path("conditions/<slug:slug>/", name="condition")
     def condition_view(self, request, slug):
-        condition = get_object_or_404(Condition, slug=slug)
+        condition = get_object_or_404(Condition, slug=slug, live=True)
         return self._render_subpage(
             request,
             "articles/condition_page.html",
@@ -114,7 +114,7 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
 
     @path("treatments/<slug:slug>/", name="treatment")
     def treatment_view(self, request, slug):
-        treatment = get_object_or_404(Treatment, slug=slug)
+        treatment = get_object_or_404(Treatment, slug=slug, live=True)
         if prescription_only_problems([treatment], self.get_site()):
             # A page about a prescription-only medicine is an advertisement in the UK/EU.
             raise Http404("No treatment page in this jurisdiction.")
@@ -134,9 +134,11 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
         if not urls or not base:
             return urls
         articles = TreatmentArticlePage.objects.child_of(self).live().public().values("pk")
-        conditions = Condition.objects.filter(articles__in=articles).distinct().order_by("slug")
+        conditions = (
+            Condition.objects.filter(live=True, articles__in=articles).distinct().order_by("slug")
+        )
         treatments = list(
-            Treatment.objects.filter(articles__in=articles).distinct().order_by("slug")
+            Treatment.objects.filter(live=True, articles__in=articles).distinct().order_by("slug")
         )
         # Prescription-only medicines have no page in the UK and EU (treatment_view 404s).
         prescription = [t for t in treatments if t.prescription_only]
@@ -282,6 +284,9 @@ class TreatmentArticlePage(ModeratedMixin, Page):
                 "clinical reviewer check the article again and update the review dates "
                 "before publishing."
             )
+        problems.extend(
+            unpublished_problems([self.reviewer, *self.conditions.all(), *self.treatments.all()])
+        )
         problems.extend(self.prescription_medicine_problems())
         return problems
 
@@ -363,7 +368,7 @@ class TreatmentArticlePage(ModeratedMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         index_url = self.index_url(request)
-        conditions = list(self.conditions.all())
+        conditions = [c for c in self.conditions.all() if c.live]
         treatments = list(self.treatments.all())
         for condition in conditions:
             condition.page_url = index_url + ArticleIndexPage.subpage_path(

@@ -116,7 +116,7 @@ class PublishProblemTests(TestCase):
 
     def test_a_medicine_named_in_the_text_but_not_listed_is_a_problem(self):
         self.medicine.brand_names = "Botox"
-        self.medicine.save()
+        publish_through_workflow(self.medicine)
         text = body()
         text.append({"type": "paragraph", "value": "<p>Many patients choose Botox.</p>"})
         article = self.article(body=text)

@@ -65,7 +65,7 @@ class ArticlePageTests(TestCase):
     def test_every_article_about_the_medicine_shows_its_current_safety_information(self):
         other = live_article(self.index, conditions=[self.condition], treatments=[self.medicine])
         self.medicine.safety_information = "<p>Updated boxed warning text.</p>"
-        self.medicine.save()
+        publish_through_workflow(self.medicine)  # approved once, shown everywhere
         for article in [self.article, other]:
             with self.subTest(article=article.title):
                 self.assertContains(self.client.get(article.url), "Updated boxed warning text.")
@@ -115,7 +115,7 @@ class ArticlePageTests(TestCase):
 
     def test_json_ld_cannot_be_broken_out_of_by_the_text(self):
         self.medicine.name = "</script><script>alert(1)</script>"
-        self.medicine.save()
+        publish_through_workflow(self.medicine)
         html = self.get().content.decode()
         self.assertNotIn("<script>alert(1)", html)
         self.assertEqual(json_ld(self.get())["mentions"][0]["name"], self.medicine.name)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "articles",
     "consent",
     "stories",
+    "signoff",
     "moderation",
     "submissions",
     "search",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "publicapi",
     "outbox",
     "staff",
+    "records",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -258,6 +260,11 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # Behind nginx, patient photos are handed to it once the consent check passed: the
 # internal location that maps to PRIVATE_MEDIA_ROOT/patient/ (README, "Patient photos").
 PATIENT_MEDIA_ACCEL_REDIRECT = env("PATIENT_MEDIA_ACCEL_REDIRECT", default="")
+# Patient video and audio uploads (stories/media_checks.py): the size stays under the
+# request body limit below, so the form, not the guard, tells the editor what is wrong.
+PATIENT_MEDIA_MAX_SIZE = env.int("PATIENT_MEDIA_MAX_SIZE", default=18 * 1024 * 1024)
+PATIENT_MEDIA_MAX_SECONDS = env.int("PATIENT_MEDIA_MAX_SECONDS", default=5 * 60)
+PATIENT_CAPTIONS_MAX_SIZE = 256 * 1024
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -379,6 +386,10 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Publishes exactly the approved revision, through the publish guard (moderation.publishing).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_actions.publish_approved_workflow_state"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The patient's sign-off of the final words (signoff/): a reminder after this many days
+# without an answer, and the request lapses (back to the editor) after this many.
+PATIENT_SIGN_OFF_REMINDER_DAYS = env.int("PATIENT_SIGN_OFF_REMINDER_DAYS", default=3)
+PATIENT_SIGN_OFF_EXPIRY_DAYS = env.int("PATIENT_SIGN_OFF_EXPIRY_DAYS", default=14)
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILAPI_BASE_URL = env("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)

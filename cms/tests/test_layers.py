@@ -18,8 +18,8 @@ LAYERS = [
     {"core", "outbox"},
     {"taxonomy", "consent", "moderation"},
     {"stories"},
-    {"articles"},
-    {"home", "search", "feeds", "publicapi", "submissions", "staff"},
+    {"articles", "signoff"},
+    {"home", "search", "feeds", "publicapi", "submissions", "staff", "records"},
     {"cms"},
 ]
 COMPOSITION_ROOT = ("cms/urls.py", "cms/settings/")

@@ -15,7 +15,7 @@ from core.factories import UserFactory
 from moderation.access import ROLES_CHANGED
 from moderation.publishing import PUBLISH_REFUSED
 from moderation.services import submit_for_moderation
-from moderation.testing import sign_off
+from moderation.testing import pass_patient_sign_off, sign_off
 from moderation.tests.utils import RoleUsers
 from stories.factories import TestimonialFactory
 from stories.models import Testimonial
@@ -173,7 +173,7 @@ class DistinctApproverTests(RoleUsers, TestCase):
 
     def test_one_person_cannot_give_both_approvals_of_a_run(self):
         testimonial = TestimonialFactory()
-        state = submit_for_moderation(testimonial, self.editor)
+        state = pass_patient_sign_off(submit_for_moderation(testimonial, self.editor))
         self.approve(self.both, testimonial, state)
         self.assertEqual(state.current_task_state.task.name, "Compliance approval")
 
@@ -189,7 +189,7 @@ class DistinctApproverTests(RoleUsers, TestCase):
 
     def test_an_approval_needs_a_sign_off_which_is_kept(self):
         testimonial = TestimonialFactory()
-        state = submit_for_moderation(testimonial, self.editor)
+        state = pass_patient_sign_off(submit_for_moderation(testimonial, self.editor))
         self.client.force_login(self.reviewer)
         form = self.client.get(
             self.action_url(testimonial, state), headers={"x-requested-with": "XMLHttpRequest"}

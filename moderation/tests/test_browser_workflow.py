@@ -1,13 +1,16 @@
 """The whole life of a patient story, in a real browser (Debian's Chromium).
 
 An editor writes a story on a verified consent and submits it; the automatic consent
-check passes; a clinical reviewer opens it from their dashboard and approves with a
-sign-off (name, credentials, tick); the editor, although a compliance approver too,
-can't give the last approval (four eyes); another compliance approver signs off, and
-the story is live. A consent officer then records the patient's withdrawal, and the story is
-gone from its page, the listing, search, and the article that embedded a testimonial
-given on the same consent. Screenshots of each step go to artifacts/.
+check passes; the patient approves it from the link she is emailed; a clinical reviewer
+opens it from their dashboard and approves with a sign-off (name, credentials, tick);
+the editor, although a compliance approver too, can't give the last approval (four
+eyes); another compliance approver signs off, and the story is live. A consent officer
+then records the patient's withdrawal, and the story is gone from its page, the listing,
+search, and the article that embedded a testimonial given on the same consent.
+Screenshots of each step go to artifacts/.
 """
+
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +22,7 @@ from consent.demo import MARIA
 from consent.models import Consent
 from core import roles
 from moderation.testing import publish_through_workflow
+from signoff.tests.utils import links_sent_to
 from stories.models import PatientStoryPage, StoryIndexPage, Testimonial
 
 pytestmark = [
@@ -113,17 +117,28 @@ def test_story_goes_live_through_moderation_and_is_taken_down_on_withdrawal(
     expect(editor_tab.locator(".messages")).to_contain_text("submitted for moderation")
     editor_tab.screenshot_step("editor-submitted")
 
-    # -- The automatic consent check passed: the story waits for clinical review ----
+    # -- The automatic consent check passed: the story waits for Maria's sign-off ----
+    story.refresh_from_db()
+    assert story.current_workflow_task.name == "Patient sign-off"
+    assert visitor.request.get(story.url).status == 404, "not live before its approvals"
+
+    # -- Maria approves the final story from the link she is emailed ------------------
+    link = links_sent_to(maria_consent.patient.email)[-1]  # the demo's requests came before
+    patient_tab = new_tab()
+    patient_tab.goto(link)
+    expect(patient_tab.locator(".sign-off__content")).to_contain_text(HEADING)
+    patient_tab.get_by_label("I have read all of it").check()
+    patient_tab.get_by_role("button", name="Approve for publication").click()
+    expect(patient_tab.get_by_role("heading", name="Thank you: you approved it")).to_be_visible()
+    patient_tab.screenshot_step("patient-approved")
     story.refresh_from_db()
     assert story.current_workflow_task.name == "Clinical review"
-    assert visitor.request.get(story.url).status == 404, "not live before its approvals"
 
     # -- A clinical reviewer opens it from the dashboard, compares, signs off ---------
     reviewer_tab = admin_tab("reviewer")
     row = reviewer_tab.locator("#awaiting-review-content tr").filter(has_text=TITLE)
-    expect(
-        row.locator("[data-w-tooltip-content-value='Automatic consent check: Approved']")
-    ).to_have_count(1)
+    for step in ("Automatic consent check", "Patient sign-off"):
+        expect(row.locator(f"[data-w-tooltip-content-value='{step}: Approved']")).to_have_count(1)
     reviewer_tab.screenshot_step("reviewer-dashboard")
     row.get_by_role("link", name=TITLE).click()
     reviewer_tab.wait_for_url(f"**/admin/pages/{story.pk}/edit/")
@@ -181,7 +196,10 @@ def test_story_goes_live_through_moderation_and_is_taken_down_on_withdrawal(
     officer_tab = admin_tab("officer")
     officer_tab.get_by_role("button", name="Patients & consent").click()
     officer_tab.get_by_role("link", name="Consents", exact=True).click()
-    officer_tab.get_by_role("link", name=f"Consent #{maria_consent.pk} ").first.click()
+    # Exactly this consent: a name matches as a substring, so "#1" would find "#10" too.
+    officer_tab.get_by_role(
+        "link", name=re.compile(rf"^Consent #{maria_consent.pk}:")
+    ).first.click()
     officer_tab.screenshot_step("officer-inspects-consent")
     officer_tab.locator("header").get_by_role("button", name="Actions").click()
     officer_tab.get_by_role("link", name="Record withdrawal").click()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from core import roles
 from core.factories import UserFactory
 from moderation.services import submit_for_moderation
+from moderation.testing import pass_patient_sign_off
 from stories.factories import TestimonialFactory
 
 
@@ -34,7 +35,7 @@ class WorkflowEmailTests(TestCase):
     def test_wagtail_notifications_are_plain_text(self):
         testimonial = TestimonialFactory(title="Maria's first month")
         with self.captureOnCommitCallbacks(execute=True):
-            submit_for_moderation(testimonial, self.editor)
+            pass_patient_sign_off(submit_for_moderation(testimonial, self.editor))
         to_reviewer = [m for m in mail.outbox if self.reviewer.email in m.to]
         self.assertTrue(to_reviewer, [m.subject for m in mail.outbox])
         for message in to_reviewer:

@@ -6,6 +6,7 @@ from wagtail.models import GroupPagePermission, Workflow, WorkflowContentType
 from articles.models import TreatmentArticlePage
 from core import roles
 from moderation.models import ClinicalReviewTask, ConsentCheckTask, FourEyesApprovalTask
+from signoff.models import PatientSignOffTask
 from stories.models import PatientStoryPage, Testimonial
 
 
@@ -43,13 +44,13 @@ class WorkflowMigrationTests(TestCase):
     def task_types(self, workflow):
         return [type(task.specific) for task in workflow.tasks]
 
-    def test_patient_content_runs_consent_check_then_clinical_then_compliance(self):
+    def test_patient_content_runs_consent_check_then_patient_then_clinical_then_compliance(self):
         for model in (Testimonial, PatientStoryPage):
             workflow = self.workflow_for(model)
             self.assertEqual(workflow.name, "Patient content")
             self.assertEqual(
                 self.task_types(workflow),
-                [ConsentCheckTask, ClinicalReviewTask, FourEyesApprovalTask],
+                [ConsentCheckTask, PatientSignOffTask, ClinicalReviewTask, FourEyesApprovalTask],
             )
 
     def test_articles_run_clinical_then_compliance(self):

@@ -16,6 +16,7 @@ from articles.models import TreatmentArticlePage
 from home.models import HomePage
 from moderation.publishing import PUBLISH_REFUSED, PublishRefused
 from moderation.testing import publish_through_workflow
+from moderation.tests.test_sent_back import form_values
 from moderation.tests.utils import RoleUsers
 from stories.factories import PatientStoryPageFactory
 from stories.models import PatientStoryPage, StoryIndexPage
@@ -285,3 +286,133 @@ class SchedulerTests(SiteTree, RoleUsers, TestCase):
         self.assertTrue(PatientStoryPage.objects.get(pk=approved.pk).live)
         self.assertTrue(refusals(never_approved).exists())
         self.assertIsNone(Revision.objects.get(pk=bad.pk).approved_go_live_at)
+
+
+class EveryRoleTests(SiteTree, RoleUsers, TestCase):
+    """Each path, tried by each role: whatever the role's rights, the live story keeps
+    its approved words, nothing unreviewed goes live, and nobody meets a server error."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_tree()
+        cls.make_users()
+        from core import roles
+        from core.factories import UserFactory
+
+        cls.siteadmin = UserFactory(username="sam", roles=[roles.SITE_ADMINISTRATORS])
+        cls.actors = [
+            cls.editor,
+            cls.reviewer,
+            cls.approver,
+            cls.officer,
+            cls.siteadmin,
+            cls.superuser,
+        ]
+
+    def setUp(self):
+        self.story = publish_through_workflow(
+            PatientStoryPageFactory(parent=self.index, title="Approved words")
+        )
+        self.approved_summary = self.story.summary
+        self.first = self.story.live_revision
+        draft = PatientStoryPage.objects.get(pk=self.story.pk)
+        draft.summary = "Unreviewed words."
+        draft.save_revision(user=self.editor)
+
+    def as_sent(self, path):
+        """The form at ``path`` as a browser sends it, with "Publish" pressed."""
+        self.client.force_login(self.superuser)  # every field shows; the actor posts
+        return {**form_values(self.client.get(path)), "action-publish": ["1"]}
+
+    def paths(self):
+        story, url = self.story, reverse
+        edit = url("wagtailadmin_pages:edit", args=[story.pk])
+        revert = url("wagtailadmin_pages:revisions_revert", args=[story.pk, self.first.pk])
+        bulk = url("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+        return {
+            "publish": (edit, self.as_sent(edit)),
+            "revert and publish": (revert, self.as_sent(revert)),
+            "bulk publish": (f"{bulk}?id={story.pk}", {}),
+            "copy, publishing copies": (
+                url("wagtailadmin_pages:copy", args=[story.pk]),
+                {
+                    "new_title": "A copy",
+                    "new_slug": "a-copy",
+                    "new_parent_page": self.index.pk,
+                    "publish_copies": "on",
+                },
+            ),
+            "alias": (
+                url("wagtailadmin_pages:copy", args=[story.pk]),
+                {
+                    "new_title": story.title,
+                    "new_slug": "an-alias",
+                    "new_parent_page": self.index.pk,
+                    "alias": "on",
+                },
+            ),
+            "move": (url("wagtailadmin_pages:move_confirm", args=[story.pk, self.home.pk]), {}),
+        }
+
+    def test_no_role_takes_unreviewed_words_live_by_any_path(self):
+        for actor in self.actors:
+            for name, (path, data) in self.paths().items():
+                with self.subTest(actor=actor.username, path=name):
+                    self.client.force_login(actor)
+                    response = self.client.post(path, data)
+                    self.assertLess(response.status_code, 500)
+                    for page in PatientStoryPage.objects.filter(live=True):
+                        # The story and any alias show the approved words; no copy is live.
+                        self.assertEqual(page.summary, self.approved_summary)
+                        self.assertIn(page.pk, {self.story.pk, *self.aliases()})
+
+    def aliases(self):
+        return set(Page.objects.filter(alias_of_id=self.story.pk).values_list("pk", flat=True))
+
+    def test_every_role_that_may_unpublish_can(self):
+        # Unpublishing only makes things safer: the gate never stands in its way.
+        self.client.force_login(self.approver)
+        url = reverse("wagtailadmin_pages:unpublish", args=[self.story.pk])
+        self.client.post(url)
+        self.assertFalse(PatientStoryPage.objects.get(pk=self.story.pk).live)
+
+
+class EveryRoleSnippetTests(SiteTree, RoleUsers, TestCase):
+    """The same for a testimonial and a condition (snippets): the edit form's Publish,
+    as each role, leaves the live version as approved."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_tree()
+        cls.make_users()
+
+    def test_no_role_publishes_a_snippet_directly(self):
+        from core import roles
+        from core.factories import UserFactory
+        from stories.factories import TestimonialFactory
+        from stories.models import Testimonial
+        from taxonomy.models import Condition
+
+        siteadmin = UserFactory(username="sam", roles=[roles.SITE_ADMINISTRATORS])
+        testimonial = publish_through_workflow(TestimonialFactory(quote="Approved words."))
+        condition = ConditionFactory(summary="Approved summary.")
+        cases = [
+            (testimonial, "stories_testimonial", "quote", "Approved words."),
+            (condition, "taxonomy_condition", "summary", "Approved summary."),
+        ]
+        actors = [self.editor, self.reviewer, self.approver, self.officer, siteadmin]
+        for obj, name, field, approved in cases:
+            url = reverse(f"wagtailsnippets_{name}:edit", args=[obj.pk])
+            self.client.force_login(self.superuser)
+            sent = form_values(self.client.get(url))
+            sent.update({field: ["Unreviewed words."], "action-publish": ["1"]})
+            for actor in [*actors, self.superuser]:
+                with self.subTest(model=name, actor=actor.username):
+                    self.client.force_login(actor)
+                    response = self.client.post(url, sent)
+                    self.assertLess(response.status_code, 500)
+                    fresh = type(obj).objects.get(pk=obj.pk)
+                    self.assertTrue(fresh.live)
+                    self.assertEqual(getattr(fresh, field), approved)
+        self.assertTrue(Testimonial.objects.filter(live=True).exists())
+        self.assertTrue(Condition.objects.filter(live=True).exists())

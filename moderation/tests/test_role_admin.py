@@ -10,6 +10,7 @@ from django.urls import reverse
 from core import roles
 from core.factories import UserFactory
 from moderation.services import submit_for_moderation
+from moderation.testing import pass_patient_sign_off
 from moderation.tests.utils import RoleUsers
 from stories.factories import PatientStoryPageFactory
 from stories.models import PatientStoryPage
@@ -25,6 +26,24 @@ def menu_urls(response):
     )
     found = re.findall(r'"url": "(/admin/[^"]*)"', json.dumps(json.loads(props.group(1))))
     return sorted(set(found))
+
+
+def comment_form(pk, text, initial):
+    """The comment fields the editor's comment app (JavaScript) adds to the form."""
+    return {
+        "comments-TOTAL_FORMS": ["1"],
+        "comments-INITIAL_FORMS": [str(initial)],
+        "comments-MIN_NUM_FORMS": ["0"],
+        "comments-MAX_NUM_FORMS": ["1000"],
+        "comments-0-id": [str(pk)],
+        "comments-0-contentpath": ["title"],
+        "comments-0-text": [text],
+        "comments-0-position": [""],
+        "comments-0-replies-TOTAL_FORMS": ["0"],
+        "comments-0-replies-INITIAL_FORMS": ["0"],
+        "comments-0-replies-MIN_NUM_FORMS": ["0"],
+        "comments-0-replies-MAX_NUM_FORMS": ["1000"],
+    }
 
 
 class MenuTests(SiteTree, RoleUsers, TestCase):
@@ -71,7 +90,7 @@ class ReviewerScreensTests(SiteTree, RoleUsers, TestCase):
         story = PatientStoryPageFactory(parent=self.index, title="Awaiting Dr Rhea")
         first = story.save_revision(user=self.editor)
         story.summary = "A clearer summary for the reviewer."
-        submit_for_moderation(story, self.editor)
+        pass_patient_sign_off(submit_for_moderation(story, self.editor))
         latest = story.get_latest_revision()
         self.client.force_login(self.reviewer)
 
@@ -119,3 +138,54 @@ class ReviewerScreensTests(SiteTree, RoleUsers, TestCase):
         story = PatientStoryPage.objects.get(pk=story.pk)
         self.assertEqual(story.current_workflow_task.name, "Compliance approval")
         self.assertEqual(story.get_latest_revision().pk, latest.pk)
+
+    def test_a_reviewers_comments_are_kept_and_nothing_else(self):
+        from wagtail.models import Comment, PageLogEntry
+
+        from moderation.tests.test_sent_back import form_values
+
+        story = PatientStoryPageFactory(parent=self.index, title="Awaiting comments")
+        pass_patient_sign_off(submit_for_moderation(story, self.editor))
+        latest = story.get_latest_revision()
+        edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
+        self.client.force_login(self.reviewer)
+        edit = self.client.get(edit_url)
+        self.assertContains(edit, 'id="comments-data"')  # the editor's comment app is there
+        data = form_values(edit)
+        data.update(
+            comment_form("", "Is this the dose the neurologist gave?", initial=0),
+            title=["Retitled by the reviewer"],
+        )
+        response = self.client.post(edit_url, data, follow=True)
+        self.assertContains(response, "Your comments are saved")
+        comment = Comment.objects.get(page=story)
+        self.assertEqual(comment.user, self.reviewer)
+        self.assertEqual(comment.text, "Is this the dose the neurologist gave?")
+        self.assertTrue(
+            PageLogEntry.objects.filter(
+                page=story, action="wagtail.comments.create", user=self.reviewer
+            ).exists()
+        )
+        story = PatientStoryPage.objects.get(pk=story.pk)
+        self.assertEqual(story.title, "Awaiting comments")
+        self.assertEqual(story.get_latest_revision().pk, latest.pk)
+        # The editor sees it in their editor.
+        self.client.force_login(self.editor)
+        self.assertContains(self.client.get(edit_url), "Is this the dose the neurologist gave?")
+
+    def test_a_reviewer_cannot_change_someone_elses_comment(self):
+        from wagtail.models import Comment
+
+        from moderation.tests.test_sent_back import form_values
+
+        story = PatientStoryPageFactory(parent=self.index, title="Commented by the editor")
+        pass_patient_sign_off(submit_for_moderation(story, self.editor))
+        mine = Comment.objects.create(
+            page=story, user=self.editor, text="Editor's note", contentpath="title"
+        )
+        edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
+        self.client.force_login(self.reviewer)
+        data = form_values(self.client.get(edit_url))
+        data.update(comment_form(mine.pk, "Rewritten by the reviewer", initial=1))
+        self.client.post(edit_url, data)
+        self.assertEqual(Comment.objects.get(pk=mine.pk).text, "Editor's note")

@@ -12,7 +12,7 @@ from core.factories import UserFactory
 from moderation.models import ConsentCheckTask
 from moderation.publishing import PUBLISH_REFUSED
 from moderation.services import submit_for_moderation
-from moderation.testing import sign_off
+from moderation.testing import pass_patient_sign_off, sign_off
 from moderation.tests.utils import RoleUsers
 from stories.factories import TestimonialFactory
 from stories.models import Testimonial
@@ -48,6 +48,9 @@ class WorkflowTests(RoleUsers, TestCase):
             workflow_state=state, task__in=ConsentCheckTask.objects.all()
         )
         self.assertEqual(consent_check.status, TaskState.STATUS_APPROVED)
+        self.assertEqual(state.current_task_state.task.name, "Patient sign-off")
+        with self.captureOnCommitCallbacks(execute=True):
+            pass_patient_sign_off(state)
         self.assertEqual(state.current_task_state.task.name, "Clinical review")
         self.assertIn(self.reviewer.email, [m.to[0] for m in mail.outbox])
 
@@ -75,7 +78,7 @@ class WorkflowTests(RoleUsers, TestCase):
 
     def test_reviewers_see_what_awaits_them_on_the_dashboard(self):
         testimonial = TestimonialFactory(title="Awaiting clinical eyes")
-        submit_for_moderation(testimonial, self.editor)
+        pass_patient_sign_off(submit_for_moderation(testimonial, self.editor))
         self.client.force_login(self.reviewer)
         self.assertContains(
             self.client.get(reverse("wagtailadmin_home")), "Awaiting clinical eyes"
@@ -114,7 +117,7 @@ class WorkflowTests(RoleUsers, TestCase):
 
     def test_consent_expiring_during_review_is_refused_at_the_last_approval(self):
         testimonial = TestimonialFactory()
-        state = submit_for_moderation(testimonial, self.editor)
+        state = pass_patient_sign_off(submit_for_moderation(testimonial, self.editor))
         self.approve_as(self.reviewer, testimonial, state)
         expire_today(testimonial.consent)  # no job has run: the gate sees the date itself
 

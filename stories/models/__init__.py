@@ -1,3 +1,4 @@
+from stories.models.media import PatientMedia
 from stories.models.pages import PatientStoryPage, StoryIndexPage, StoryRelatedArticle
 from stories.models.patient_content import EXPERIENCES_VARY, PatientContent
 from stories.models.photos import PatientPhoto, PatientPhotoRendition
@@ -7,6 +8,7 @@ from stories.models.testimonials import Testimonial, TestimonialIndexPage
 __all__ = [
     "EXPERIENCES_VARY",
     "PatientContent",
+    "PatientMedia",
     "PatientPhoto",
     "PatientPhotoRendition",
     "PatientStoryPage",

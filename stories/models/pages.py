@@ -99,9 +99,11 @@ class StoryIndexPage(ModeratedMixin, Page):
                 "condition_id",
                 "condition__name",
                 "condition__slug",
+                "condition__live",
                 "treatment_id",
                 "treatment__name",
                 "treatment__slug",
+                "treatment__live",
             )
             .annotate(story_count=Count("pk"))
         )
@@ -114,8 +116,8 @@ class StoryIndexPage(ModeratedMixin, Page):
         for name in self.FILTERS:
             counted = {}
             for row in topics:
-                if row[f"{name}_id"] is None:
-                    continue
+                if row[f"{name}_id"] is None or not row[f"{name}__live"]:
+                    continue  # none, or a draft topic visitors are not offered
                 option = counted.setdefault(
                     row[f"{name}_id"],
                     Topic(row[f"{name}__name"], row[f"{name}__slug"], 0),
@@ -272,6 +274,17 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
         body = [block["value"].get("image") for block in raw if block["type"] == "image"]
         return {pk for pk in (self.hero_image_id, *body) if pk is not None}
 
+    def media(self):
+        """The patient's own videos and recordings in the body (``PatientMedia``)."""
+        from stories.models.media import PatientMedia
+
+        ids = self.media_ids()
+        return list(PatientMedia.objects.filter(pk__in=ids)) if ids else []
+
+    def media_ids(self):
+        raw = self.body.raw_data
+        return {block["value"] for block in raw if block["type"] == "patient_video"} - {None}
+
     def shown_identifiers(self):
         shown = super().shown_identifiers()
         block_types = {block["type"] for block in self.body.raw_data}
@@ -279,7 +292,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
             shown.append(Identifier.PHOTO)
         if "video" in block_types:
             shown.append(Identifier.VOICE_VIDEO)
-        return shown
+        return self.media_identifiers(shown)
 
     def publish_problems(self):
         return self.content_problems()
@@ -294,6 +307,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
             ("hero image alt text", self.hero_image_alt),
             ("search description", self.search_description),
             *(("body", text) for text in value_text(self.body)),
+            *(piece for item in self.media() for piece in item.public_text()),
         ]
 
     def pull_quotes(self):

@@ -182,11 +182,14 @@ class PatientContent(models.Model):
         return rules.problems(consent, self.shown_identifiers(), channel, at)
 
     def treatment_problems(self):
-        from taxonomy.rules import prescription_only_problems
+        from taxonomy.rules import prescription_only_problems, unpublished_problems
 
+        named = [self.condition if self.condition_id else None]
         if not self.treatment_id:
-            return []
-        return prescription_only_problems([self.treatment], self.get_publishing_site())
+            return unpublished_problems(named)
+        return unpublished_problems([*named, self.treatment]) + prescription_only_problems(
+            [self.treatment], self.get_publishing_site()
+        )
 
     def get_publishing_site(self):
         return None  # the default site's rules; pages override with their own site
@@ -200,12 +203,27 @@ class PatientContent(models.Model):
             return ["A photo here shows someone other than the patient whose consent this is."]
         return []
 
+    def media_problems(self):
+        """A video or recording of someone else, or one without its captions or
+        transcript (WCAG 1.2.1, 1.2.2)."""
+        patient_id = self.consent.patient_id if self.consent_id else None
+        media = self.media()
+        reasons = [problem for item in media for problem in item.problems()]
+        if any(item.patient_id != patient_id for item in media):
+            reasons.insert(
+                0,
+                "A video or recording here is of someone other than the patient whose "
+                "consent this is.",
+            )
+        return reasons
+
     def content_problems(self):
         """Why this may not be published: concrete models return this from
         ``publish_problems`` (ModeratedMixin comes first in their bases)."""
         return (
             self.consent_problems()
             + self.photo_problems()
+            + self.media_problems()
             + self.quoted_text_problems()
             + self.treatment_problems()
         )
@@ -220,7 +238,7 @@ class PatientContent(models.Model):
         return self.may_show(channel=Channel.SOCIAL_MEDIA)
 
     def save(self, *args, **kwargs):
-        self.identifiers_shown = sorted(self.shown_identifiers())
+        self.identifiers_shown = sorted(set(self.shown_identifiers()))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "identifiers_shown"}
@@ -229,6 +247,16 @@ class PatientContent(models.Model):
     def photos(self):
         """The patient photos this content shows (``PatientPhoto`` objects)."""
         return []
+
+    def media(self):
+        """The patient videos and recordings this content shows (``PatientMedia``)."""
+        return []
+
+    def media_identifiers(self, shown):
+        """``shown`` with what the embedded media reveal: the voice or video, and the
+        face when it is seen (each media item says which)."""
+        extra = [i for item in self.media() for i in item.identifiers()]
+        return [*shown, *(i for i in dict.fromkeys(extra) if i not in shown)]
 
     def clean(self):
         super().clean()
@@ -253,5 +281,9 @@ class PatientContent(models.Model):
                 errors["show_town"] = "The patient's record has no town."
             if any(photo.patient_id != patient.pk for photo in self.photos()):
                 errors["consent"] = "A photo here shows someone other than this patient."
+            if any(item.patient_id != patient.pk for item in self.media()):
+                errors["consent"] = (
+                    "A video or recording here is of someone other than this patient."
+                )
         if errors:
             raise ValidationError(errors)

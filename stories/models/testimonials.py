@@ -46,7 +46,7 @@ class TestimonialQuerySet(models.QuerySet):
         )
 
 
-DISPLAY_RELATED = ("consent__patient", "photo", "condition", "treatment")
+DISPLAY_RELATED = ("consent__patient", "photo", "video", "condition", "treatment")
 
 
 class Testimonial(
@@ -73,6 +73,16 @@ class Testimonial(
         related_name="+",
         help_text="Only if the consent covers photos.",
     )
+    video = models.ForeignKey(
+        "stories.PatientMedia",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="video or audio",
+        help_text="The patient telling it themselves. Only if the consent covers voice or "
+        "video (and photo or face when their face is seen).",
+    )
 
     objects = TestimonialQuerySet.as_manager()
 
@@ -81,12 +91,14 @@ class Testimonial(
         FieldPanel("quote"),
         *patient_content_panels(),
         FieldPanel("photo"),
+        FieldPanel("video"),
         PublishingPanel(),
     ]
 
     search_fields = [
         index.SearchField("title"),
         index.SearchField("quote"),
+        index.SearchField("video_transcript"),
         index.AutocompleteField("title"),
         index.FilterField("live"),
     ]
@@ -116,18 +128,33 @@ class Testimonial(
     def photo_ids(self):
         return {self.photo_id} - {None}
 
+    def media(self):
+        return [self.video] if self.video_id else []
+
+    def media_ids(self):
+        return {self.video_id} - {None}
+
+    def video_transcript(self):
+        # Searchable like the quote; the index drops it with the testimonial.
+        return self.video.transcript if self.video_id else ""
+
     def shown_identifiers(self):
         shown = super().shown_identifiers()
         if self.photo_id:
             shown.append(Identifier.PHOTO)
-        return shown
+        return self.media_identifiers(shown)
 
     def publish_problems(self):
         return self.content_problems()
 
     def public_text(self):
         """What visitors read, for the automatic consent check (moderation.scanning)."""
-        return [("title", self.title), ("quote", self.quote)]
+        media_text = [piece for item in self.media() for piece in item.public_text()]
+        return [("title", self.title), ("quote", self.quote), *media_text]
+
+    def quoted_text(self):
+        """The patient's words shown, for the approval diff and the patient's sign-off."""
+        return self.quote
 
     def quoted_text_problems(self):
         if not normalise(self.approved_text):

@@ -19,7 +19,7 @@ logger = logging.getLogger("cms.scheduler")
 
 # (command, arguments). Optional jobs run once their app provides the command.
 JOBS = [("publish_scheduled", [])]
-OPTIONAL_JOBS = [("enforce_consent", [])]
+OPTIONAL_JOBS = [("enforce_consent", []), ("remind_sign_offs", []), ("purge_expired_evidence", [])]
 # Last: requeue tasks a dead worker abandoned, prune old task results (cms/tasks_maintenance.py).
 HOUSEKEEPING_JOBS = [("maintain_tasks", [])]
 
