@@ -75,9 +75,9 @@ def test_consent_enforcement_runs_after_scheduled_publishing_once_it_exists():
     expected = ["publish_scheduled"]
     if "enforce_consent" in get_commands():
         expected.append("enforce_consent")
-    if "purge_expired_evidence" in get_commands():
-        expected.append("purge_expired_evidence")
     if "remind_sign_offs" in get_commands():
         expected.append("remind_sign_offs")
+    if "purge_expired_evidence" in get_commands():
+        expected.append("purge_expired_evidence")
     expected.append("maintain_tasks")
     assert [name for name, _ in current_jobs()] == expected

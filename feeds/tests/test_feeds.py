@@ -101,6 +101,7 @@ class FeedSizeTests(TestCase):
             live_story(SiteTree.index)
 
     def test_newest_twenty_in_a_fixed_number_of_queries(self):
+        self.client.get("/feeds/stories.rss")  # warm: Wagtail reads its sites once per cache
         with self.assertNumQueries(4):
             response = self.client.get("/feeds/stories.rss")
         self.assertEqual(len(rss_items(response)), 20)

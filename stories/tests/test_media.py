@@ -415,7 +415,7 @@ class ServingTests(SiteTree, TestCase):
         self.assertTrue(
             Takedown.objects.filter(consent=self.consent, title="By the lake").exists()
         )
-        self.assertEqual(PatientStoryPage.objects.search_visible("sunset"), [])
+        self.assertEqual(list(PatientStoryPage.objects.search_visible("sunset")), [])
 
     def test_expiry_ends_every_url_before_any_job_runs(self):
         expire_today(self.consent)
@@ -464,7 +464,7 @@ class TestimonialVideoTests(SiteTree, TestCase):
         for url in (self.media.file.url, self.media.captions.url, self.media.poster.url):
             self.assertEqual(self.client.get(url).status_code, 404, url)
         self.assertNotContains(self.client.get(self.testimonial_index.url), self.media.file.url)
-        self.assertEqual(Testimonial.objects.search_visible("tremor"), [])
+        self.assertEqual(list(Testimonial.objects.search_visible("tremor")), [])
         self.assertTrue(Takedown.objects.filter(object_id=str(self.testimonial.pk)).exists())
 
 
