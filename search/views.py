@@ -2,7 +2,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db import connection
+from django.db.models import F, prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -72,6 +73,9 @@ class Results:
 
 
 def with_marks(queryset, kind, query):
+    if connection.vendor != "postgresql":
+        # SQLite, the quick local default, has no ts_headline: the text, unmarked.
+        return queryset.annotate(**{f"{field}_marked": F(field) for field in MARKED[kind]})
     return queryset.annotate(
         **{f"{field}_marked": headline(field, query) for field in MARKED[kind]}
     )
