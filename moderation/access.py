@@ -221,45 +221,44 @@ def record_permission_change(group, actor):
     after = set(group.permissions.values_list("pk", flat=True))
     if before == after:
         return
-    data = {
-        "group": group.name,
-        "added": permission_names(after - before),
-        "removed": permission_names(before - after),
-        "by": actor.get_username() if actor else "command line",
-    }
-    log(instance=group, action=GROUP_PERMISSIONS_CHANGED, user=actor, data=data)
-    body = (
-        f"The permissions of the group {group.name} changed.\n\n"
-        f"Added: {', '.join(data['added']) or 'none'}\n"
-        f"Removed: {', '.join(data['removed']) or 'none'}\n"
-        f"Changed by: {data['by']}\n"
-    )
-    queue_email(
+    record_change(
+        group,
+        GROUP_PERMISSIONS_CHANGED,
+        actor,
         f"Group permissions changed: {group.name}",
-        body,
-        roles.member_emails(roles.COMPLIANCE_APPROVERS),
+        f"The permissions of the group {group.name} changed.",
+        group=group.name,
+        added=permission_names(after - before),
+        removed=permission_names(before - after),
     )
 
 
 def record_role_change(user, before, after):
-    actor = acting_user()
-    data = {
-        "user": user.get_username(),
-        "before": sorted(before),
-        "after": sorted(after),
-        "by": actor.get_username() if actor else "command line",
-    }
-    log(instance=user, action=ROLES_CHANGED, user=actor, data=data)
-    body = (
-        f"The roles of {data['user']} changed.\n\n"
-        f"Before: {', '.join(data['before']) or 'none'}\n"
-        f"After: {', '.join(data['after']) or 'none'}\n"
-        f"Changed by: {data['by']}\n"
-    )
-    queue_email(
-        f"Roles changed: {data['user']}", body, roles.member_emails(roles.COMPLIANCE_APPROVERS)
+    record_change(
+        user,
+        ROLES_CHANGED,
+        acting_user(),
+        f"Roles changed: {user.get_username()}",
+        f"The roles of {user.get_username()} changed.",
+        user=user.get_username(),
+        before=sorted(before),
+        after=sorted(after),
     )
     user._roles_before = set(after)
+
+
+def record_change(instance, action, actor, subject, opening, **data):
+    """An audit log entry on ``instance`` and an email to the compliance approvers, both
+    listing ``data`` and who made the change."""
+    data["by"] = actor.get_username() if actor else "command line"
+    log(instance=instance, action=action, user=actor, data=data)
+    lines = [
+        f"{key.capitalize()}: {', '.join(value) or 'none'}"
+        for key, value in data.items()
+        if isinstance(value, list)
+    ]
+    body = "\n".join([opening, "", *lines, f"Changed by: {data['by']}", ""])
+    queue_email(subject, body, roles.member_emails(roles.COMPLIANCE_APPROVERS))
 
 
 def connect():
