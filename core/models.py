@@ -47,6 +47,9 @@ class OrganisationSettings(BaseSiteSetting):
         return cls.for_site(site) if site is not None else cls()
 
 
-def jurisdiction_for(site):
-    """The jurisdiction a site publishes under (the default site's when there is none)."""
+def jurisdiction_for(site, request=None):
+    """The jurisdiction a site publishes under (the default site's when there is none).
+    Given the request being answered, its site's, read once per request."""
+    if request is not None:
+        return OrganisationSettings.for_request(request).jurisdiction
     return OrganisationSettings.for_site_or_default(site).jurisdiction

@@ -27,8 +27,9 @@ What a visitor sees of a patient may be shown only while the consent is active n
   bounded like the copy here, and is purged with Wagtail's frontend cache on the same
   events (``purge_cdn``).
 
-A hit costs one Redis round trip (the generation and the page in one MGET). While Redis
-is down every request is a miss (``cms.cache.FailSafeRedisCache``); a purge that could
+A hit costs one Redis round trip: each process keeps the copies it served last
+(``LocalCopies``) and reads only the generation, the page too when it has none. While
+Redis is down every request is a miss (``cms.cache.FailSafeRedisCache``); a purge that could
 not be written is written by this process before it serves its next request.
 """
 
@@ -37,6 +38,7 @@ import logging
 import math
 import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from http import HTTPStatus
 
@@ -130,6 +132,56 @@ def purge_cdn(old_generation):
     if urls:
         purge_urls_from_cache(urls)
     cache.delete(key)
+
+
+# -- Finding a copy -------------------------------------------------------------------
+
+
+class LocalCopies:
+    """The copies this process found last, up to ``PAGE_CACHE_LOCAL_BYTES`` of content,
+    least recently used first out. Only a cache of Redis's copies: one is served only
+    when its generation is still Redis's current one, like a copy read from Redis."""
+
+    def __init__(self):
+        self._copies = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._copies.get(key)
+            if entry is not None:
+                self._copies.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self._lock:
+            if key in self._copies:
+                self._size -= len(self._copies.pop(key)["content"])
+            self._copies[key] = entry
+            self._size += len(entry["content"])
+            while self._size > settings.PAGE_CACHE_LOCAL_BYTES and self._copies:
+                self._size -= len(self._copies.popitem(last=False)[1]["content"])
+
+
+_local = LocalCopies()
+
+
+def find(key):
+    """``(copy, generation)``: the copy stored under ``key`` (None when there is none or
+    it is not of the current generation) and the current generation (None while Redis
+    is away). One round trip when this process holds the copy, one more after a purge."""
+    entry = _local.get(key)
+    if entry is not None:
+        current = cache.get(GENERATION_KEY)
+        if current is not None and entry["generation"] == current:
+            return entry, current
+    found = cache.get_many([GENERATION_KEY, key])
+    current, entry = found.get(GENERATION_KEY), found.get(key)
+    if entry is None or entry["generation"] != current:
+        return None, current
+    _local.put(key, entry)
+    return entry, current
 
 
 # -- What triggers a purge ------------------------------------------------------------
@@ -249,13 +301,11 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)  # answered 400 further in
 
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY)
+        entry, current = find(key)
         if current is None:
             current = _start_generation()
-        entry = found.get(key)
         at = now()
-        if entry is not None and entry["generation"] == current and entry["until"] > at:
+        if entry is not None and entry["until"] > at:
             return self.replay(request, entry, at)
 
         response = self.get_response(request)
@@ -342,10 +392,9 @@ class FastPath:
         full = path + ("?" + query if query else "")
         accept = "html" if "text/html" in environ.get("HTTP_ACCEPT", "") else "any"
         key = _url_key(f"{scheme}://{host}{full}|{accept}")
-        found = cache.get_many([GENERATION_KEY, key])
-        entry, current = found.get(key), found.get(GENERATION_KEY)
+        entry, _current = find(key)
         at = now()
-        if entry is None or entry["generation"] != current or entry["until"] <= at:
+        if entry is None or entry["until"] <= at:
             return None
         headers = [*entry["headers"], *_own_headers(entry, at), ("X-Page-Cache", "hit")]
         status = f"{entry['status']} {HTTPStatus(entry['status']).phrase}"

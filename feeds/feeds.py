@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import TreatmentArticlePage
 from core.http import cacheable
+from core.pages import public
 from stories.models import PatientStoryPage
 
 ITEMS = 20
@@ -24,7 +25,7 @@ def newest_items():
     left out of the very next request. Only the page's own public fields are read.
     """
     stories = PatientStoryPage.objects.visible().order_by("-first_published_at", "-pk")
-    articles = TreatmentArticlePage.objects.live().public().order_by("-first_published_at", "-pk")
+    articles = public(TreatmentArticlePage.objects.live()).order_by("-first_published_at", "-pk")
     newest = merge(
         stories.defer_streamfields()[:ITEMS],
         articles.defer_streamfields()[:ITEMS],

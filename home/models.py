@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from core.http import cacheable
+from core.pages import OneQueryRestrictions, route
 from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock
 
@@ -60,7 +61,7 @@ class FeaturedStoriesBlock(blocks.StreamBlock):
     story = FeaturedStoryBlock()
 
 
-class HomePage(ModeratedMixin, Page):
+class HomePage(OneQueryRestrictions, ModeratedMixin, Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
     featured_stories = StreamField(
         FeaturedStoriesBlock(),
@@ -93,6 +94,10 @@ class HomePage(ModeratedMixin, Page):
 
     LATEST_ARTICLES = 3
 
+    def route(self, request, path_components):
+        # The site's root: every URL is found from here in two queries (core.pages).
+        return route(self, request, path_components)
+
     def serve(self, request, *args, **kwargs):
         # Anonymous copies are kept by the consent-aware page cache (core.pagecache).
         return cacheable(super().serve(request, *args, **kwargs))
@@ -105,7 +110,7 @@ class HomePage(ModeratedMixin, Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(OneQueryRestrictions, Page):
     """A plain page the site needs beside its content: the privacy notice, the
     accessibility statement, how consent and withdrawal work. Linked from the footer
     (home.navigation.footer_pages) and published through the site's workflow like any

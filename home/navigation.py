@@ -10,6 +10,8 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.pages import public
+
 TIMEOUT = 60
 KEY = "home:main-menu"  # one entry holding every site's menu, so one delete clears all
 FOOTER_KEY = "home:footer-links"
@@ -21,7 +23,7 @@ def main_menu(request):
         return []
     menus = cache.get(KEY) or {}
     if site.pk not in menus:
-        pages = site.root_page.get_children().live().public().in_menu()
+        pages = public(site.root_page.get_children().live()).in_menu()
         menus[site.pk] = [
             {"pk": page.pk, "title": page.title, "url": page.get_url(request)} for page in pages
         ]
@@ -37,7 +39,7 @@ def footer_pages(request):
         return []
     links = cache.get(FOOTER_KEY) or {}
     if site.pk not in links:
-        pages = StandardPage.objects.child_of(site.root_page).live().public().order_by("path")
+        pages = public(StandardPage.objects.child_of(site.root_page).live()).order_by("path")
         links[site.pk] = [
             {"pk": page.pk, "slug": page.slug, "title": page.title, "url": page.get_url(request)}
             for page in pages

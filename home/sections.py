@@ -6,6 +6,8 @@ the site holds (tested in home/tests/test_home_page.py)."""
 
 from django.urls import reverse
 
+from core.pages import public
+
 
 def home_sections(home, request):
     from articles.models import ArticleIndexPage, TreatmentArticlePage
@@ -13,8 +15,8 @@ def home_sections(home, request):
     from taxonomy.models import Condition, Treatment
     from taxonomy.rules import prescription_only_problems
 
-    articles = TreatmentArticlePage.objects.live().public()
-    article_index = ArticleIndexPage.objects.child_of(home).live().public().first()
+    articles = public(TreatmentArticlePage.objects.live())
+    article_index = public(ArticleIndexPage.objects.child_of(home).live()).first()
     conditions, treatments = [], []
     if article_index is not None:
         # Only topics with a live article: their pages would otherwise be empty.
@@ -22,7 +24,7 @@ def home_sections(home, request):
         conditions = list(Condition.objects.filter(live=True, articles__in=here).distinct())
         treatments = list(Treatment.objects.filter(live=True, articles__in=here).distinct())
         prescription = [t for t in treatments if t.prescription_only]
-        if prescription and prescription_only_problems(prescription[:1], home.get_site()):
+        if prescription and prescription_only_problems(prescription[:1], None, request):
             # No page about a prescription-only medicine in the UK or EU (treatment_view).
             treatments = [t for t in treatments if not t.prescription_only]
         for condition in conditions:
@@ -43,7 +45,7 @@ def home_sections(home, request):
         ],
         "latest_articles": list(articles.order_by("-first_published_at")[: home.LATEST_ARTICLES]),
         "article_index": article_index,
-        "story_index": StoryIndexPage.objects.child_of(home).live().public().first(),
+        "story_index": public(StoryIndexPage.objects.child_of(home).live()).first(),
         "browse_conditions": conditions,
         "browse_treatments": treatments,
         "share_url": reverse("submissions:share"),

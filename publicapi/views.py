@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from articles.models import TreatmentArticlePage
 from core.http import cacheable
+from core.pages import public
 from stories.models import EXPERIENCES_VARY, PatientStoryPage, Testimonial
 
 
@@ -146,7 +147,7 @@ class PagesEndpoint(PublicReadOnlyMixin, PagesAPIViewSet):
     meta_fields = [f for f in meta_fields if f != "parent"]
 
     def get_base_queryset(self):
-        visible = Q(pk__in=TreatmentArticlePage.objects.live().public().values("pk")) | Q(
+        visible = Q(pk__in=public(TreatmentArticlePage.objects.live()).values("pk")) | Q(
             pk__in=PatientStoryPage.objects.visible().values("pk")
         )
         return Page.objects.filter(visible).order_by("id")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import TreatmentArticlePage
 from core.http import cacheable
+from core.pages import public
 from stories.models import PatientStoryPage, Testimonial
 from stories.models.patient_content import headline
 
@@ -89,7 +90,7 @@ def find(query):
     Everything the results template shows is joined here, so no result costs a query;
     the snippets are PostgreSQL's own (``ts_headline``), computed for the page's rows.
     """
-    articles = with_marks(TreatmentArticlePage.objects.live().public(), "article", query)
+    articles = with_marks(public(TreatmentArticlePage.objects.live()), "article", query)
     stories = PatientStoryPage.objects.for_listing().search_visible(query)
     testimonials = Testimonial.objects.prefetch_related("photo__renditions").search_visible(query)
     return Results(

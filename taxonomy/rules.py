@@ -18,11 +18,12 @@ ADVERTISING_BANS = {
 }
 
 
-def prescription_only_problems(treatments, site):
-    """Reasons ``treatments`` may not be published on ``site``: in the UK and EU, any
-    prescription-only medicine among them. Empty for US sites (fair balance applies
-    there instead: the page shows the treatment's safety information)."""
-    jurisdiction = jurisdiction_for(site)
+def prescription_only_problems(treatments, site, request=None):
+    """Reasons ``treatments`` may not be published on ``site`` (the request's site, when
+    a page is being answered): in the UK and EU, any prescription-only medicine among
+    them. Empty for US sites (fair balance applies there instead: the page shows the
+    treatment's safety information)."""
+    jurisdiction = jurisdiction_for(site, request)
     ban = ADVERTISING_BANS.get(jurisdiction)
     if ban is None:
         return []

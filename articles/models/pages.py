@@ -23,6 +23,7 @@ from wagtail.search import index
 from articles.blocks import INLINE_FEATURES, ArticleBodyBlock
 from articles.rules import next_review_after
 from core.http import cacheable
+from core.pages import OneQueryRestrictions, public
 from moderation.publishing import ModeratedMixin
 from taxonomy.models import Condition, Reviewer, Treatment
 from taxonomy.rules import names_in_text, prescription_only_problems, unpublished_problems
@@ -30,7 +31,7 @@ from taxonomy.rules import names_in_text, prescription_only_problems, unpublishe
 WORDS_PER_MINUTE = 200
 
 
-class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
+class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, Page):
     """Lists the live articles below it, and serves a page per condition and treatment."""
 
     intro = RichTextField(features=INLINE_FEATURES, blank=True)
@@ -49,9 +50,7 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
 
     def live_articles(self):
         return (
-            TreatmentArticlePage.objects.child_of(self)
-            .live()
-            .public()
+            public(TreatmentArticlePage.objects.child_of(self).live())
             .select_related("reviewer")
             .prefetch_related("conditions", "treatments")
             .order_by("title")
@@ -115,7 +114,7 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
     @path("treatments/<slug:slug>/", name="treatment")
     def treatment_view(self, request, slug):
         treatment = get_object_or_404(Treatment, slug=slug, live=True)
-        if prescription_only_problems([treatment], self.get_site()):
+        if prescription_only_problems([treatment], None, request):
             # A page about a prescription-only medicine is an advertisement in the UK/EU.
             raise Http404("No treatment page in this jurisdiction.")
         return self._render_subpage(
@@ -133,7 +132,7 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
         base = self.get_full_url(request)
         if not urls or not base:
             return urls
-        articles = TreatmentArticlePage.objects.child_of(self).live().public().values("pk")
+        articles = public(TreatmentArticlePage.objects.child_of(self).live()).values("pk")
         conditions = (
             Condition.objects.filter(live=True, articles__in=articles).distinct().order_by("slug")
         )
@@ -155,7 +154,7 @@ class ArticleIndexPage(ModeratedMixin, RoutablePageMixin, Page):
         return urls
 
 
-class TreatmentArticlePage(ModeratedMixin, Page):
+class TreatmentArticlePage(OneQueryRestrictions, ModeratedMixin, Page):
     summary = models.TextField(
         max_length=300,
         help_text="One or two sentences: shown in listings and as the page's description.",

@@ -158,6 +158,8 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(REDIS_URL))
 # Seconds a copy may live at most; it dies sooner at the next local midnight, when
 # consents expire, and at any purge.
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=600)
+# Bytes of copies each process keeps beside Redis, so a hit fetches only the generation.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=8 * 1024 * 1024)
 # Never looked up: staff, forms, the withdrawal pages, photos (checked at each request).
 PAGE_CACHE_SKIP_PREFIXES = (
     "/admin/",

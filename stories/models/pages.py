@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from consent.models import Identifier
 from core.http import cacheable
+from core.pages import OneQueryRestrictions, public
 from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock, StoryBodyBlock
 from stories.models.patient_content import (
@@ -32,7 +33,7 @@ class StoryQuerySet(PageQuerySet):
     def visible(self, at=None):
         """Live, public stories whose consent is active now: every public read (listings,
         search, sitemap, feeds, API) goes through this."""
-        return self.live().public().filter(visible_q(at))
+        return public(self.live()).filter(visible_q(at))
 
     def search_visible(self, query, at=None):
         return search_visible(self, query, at)
@@ -62,7 +63,7 @@ class Topic:
     story_count: int
 
 
-class StoryIndexPage(ModeratedMixin, Page):
+class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
     featured = StreamField(
         FeaturedTestimonialsBlock(),
@@ -192,7 +193,7 @@ class StoryIndexPage(ModeratedMixin, Page):
         return cacheable(super().serve(request, *args, **kwargs))
 
 
-class PatientStoryPage(ModeratedMixin, PatientContent, Page):
+class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Page):
     summary = models.TextField(
         max_length=300, help_text="One or two sentences for listings and search results."
     )
@@ -355,8 +356,7 @@ class PatientStoryPage(ModeratedMixin, PatientContent, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = (
-            Page.objects.live()
-            .public()
+            public(Page.objects.live())
             .filter(pk__in=[link.article_id for link in self.related_articles.all()])
             .order_by("title")
         )

@@ -13,6 +13,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from consent.models import Identifier
+from core.pages import OneQueryRestrictions
 from moderation.publishing import ModeratedMixin
 from stories.models.patient_content import (
     PatientContent,
@@ -184,7 +185,7 @@ class Testimonial(
         return {**super().get_preview_context(request, mode_name), "testimonial": self}
 
 
-class TestimonialIndexPage(ModeratedMixin, Page):
+class TestimonialIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
     """Lists every visible testimonial."""
 
     intro = models.TextField(blank=True)

@@ -1,0 +1,118 @@
+"""Pages found in fewer queries (core.pages) give Wagtail's own answers: the same page
+for every URL (unpublished sections, drafts, routable pages, aliases, unknown paths),
+the same view restrictions and the same public pages."""
+
+from django.http import Http404
+from django.test import RequestFactory, TestCase
+from wagtail.models import Page, PageViewRestriction
+
+from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
+from core.pages import public, route, view_restrictions
+from moderation.testing import publish_through_workflow
+from stories.factories import StoryIndexPageFactory
+from stories.tests.utils import SiteTree, live_story
+from taxonomy.factories import ConditionFactory
+
+
+def answer(page_route, root, path):
+    """What a route gives for ``path``: the page's class and id, and the routable
+    view with its arguments; or 404."""
+    request = RequestFactory().get(path)
+    try:
+        result = page_route(root, request, [part for part in path.split("/") if part])
+    except Http404:
+        return 404
+    page, args, kwargs = result
+    if args:
+        view, view_args, view_kwargs = args
+        args = (view.__func__, view_args, view_kwargs)
+    return type(page), page.pk, args, kwargs
+
+
+class RoutingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        cls.home = SiteTree.home
+        cls.story = live_story(SiteTree.index, title="Lakeside")
+        cls.draft = live_story(SiteTree.index, title="Draft one")
+        cls.draft.unpublish()
+        # A section taken offline: Wagtail still serves the live pages under it.
+        cls.offline = StoryIndexPageFactory(parent=cls.home, title="Offline", slug="offline")
+        cls.under_offline = live_story(cls.offline, title="Under offline")
+        cls.offline.unpublish()
+        cls.articles = ArticleIndexPageFactory(parent=cls.home, slug="articles")
+        cls.condition = ConditionFactory(slug="cervical-dystonia")
+        cls.article = publish_through_workflow(
+            TreatmentArticlePageFactory(parent=cls.articles, conditions=[cls.condition])
+        )
+        # A child page named like the start of its routable parent's routes.
+        cls.shadowed = publish_through_workflow(
+            TreatmentArticlePageFactory(parent=cls.articles, slug="conditions")
+        )
+        cls.alias = SiteTree.index.create_alias(update_slug="stories-alias")
+        cls.restricted = live_story(SiteTree.index, title="Members only")
+        PageViewRestriction.objects.create(
+            page=cls.restricted, restriction_type=PageViewRestriction.LOGIN
+        )
+        cls.paths = [
+            "/",
+            SiteTree.index.url,
+            cls.story.url,
+            cls.draft.url_path.removeprefix(cls.home.url_path[:-1]),
+            cls.under_offline.url_path.removeprefix(cls.home.url_path[:-1]),
+            "/offline/",
+            "/articles/",
+            cls.article.url,
+            "/articles/conditions/",
+            "/articles/conditions/cervical-dystonia/",
+            "/articles/conditions/nope/",
+            "/articles/treatments/nope/",
+            "/stories-alias/",
+            cls.restricted.url,
+            f"{cls.story.url}extra/",
+            "/nope/",
+            "/nope/deeper/",
+        ]
+
+    def test_every_path_finds_what_wagtails_walk_finds(self):
+        home = self.home.specific
+        for path in self.paths:
+            with self.subTest(path=path):
+                self.assertEqual(answer(route, home, path), answer(Page.route, home, path))
+        # The cases that matter answered what they should, not merely the same.
+        self.assertEqual(answer(route, home, self.story.url)[1], self.story.pk)
+        self.assertEqual(answer(route, home, self.paths[4])[1], self.under_offline.pk)
+        self.assertEqual(answer(route, home, self.paths[3]), 404)
+        self.assertEqual(answer(route, home, "/articles/conditions/")[1], self.shadowed.pk)
+        condition_page = answer(route, home, "/articles/conditions/cervical-dystonia/")
+        self.assertEqual(condition_page[1], self.articles.pk)
+        self.assertEqual(condition_page[2][2], {"slug": "cervical-dystonia"})
+
+    def test_a_story_is_found_in_two_queries_at_any_depth(self):
+        home = self.home.specific
+        request = RequestFactory().get(self.story.url)
+        with self.assertNumQueries(2):
+            page = route(home, request, [SiteTree.index.slug, self.story.slug]).page
+        self.assertEqual(page, self.story)
+        # Read on the way: no view restriction, so the serve hook asks for none.
+        with self.assertNumQueries(0):
+            self.assertEqual(list(page.get_view_restrictions()), [])
+
+    def test_view_restrictions_are_wagtails(self):
+        for page in Page.objects.all():
+            with self.subTest(page=page.url_path):
+                self.assertEqual(
+                    set(view_restrictions(page)), set(Page.get_view_restrictions(page))
+                )
+        self.assertTrue(view_restrictions(self.restricted))
+
+    def test_public_pages_are_wagtails(self):
+        self.assertEqual(set(public(Page.objects.all())), set(Page.objects.public()))
+        self.assertNotIn(self.restricted, public(Page.objects.all()))
+
+    def test_a_restricted_page_still_asks_visitors_to_sign_in(self):
+        response = self.client.get(self.restricted.url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("login", response["Location"])
+        self.assertEqual(self.client.get(self.story.url).status_code, 200)
