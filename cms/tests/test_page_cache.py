@@ -223,6 +223,30 @@ class PageCacheTests(TestCase):
         # Redis is back with the old copies in it: the next request purges first.
         self.assertGoneEverywhere()
 
+    def test_a_copy_this_process_holds_dies_with_a_purge_written_elsewhere(self):
+        # The copy is now held in this process too (core.pagecache.LocalCopies).
+        self.get_twice(self.story.url)
+        status, headers, _ = self.wsgi_get(self.story.url)
+        self.assertEqual(headers["X-Page-Cache"], "hit")
+        # Another process (the scheduler ending the consent) writes only the generation
+        # in Redis and takes the content down; nothing reaches this process's memory.
+        Consent.objects.filter(pk=self.consent.pk).update(withdrawn_at=timezone.now())
+        cache.incr(pagecache.GENERATION_KEY)
+        status, headers, content = self.wsgi_get(self.story.url)
+        self.assertNotEqual(headers.get("X-Page-Cache"), "hit")
+        self.assertNotIn(b"Marker summary", content)
+        self.assertEqual(self.client.get(self.story.url).status_code, 404)
+
+    @override_settings(PAGE_CACHE_LOCAL_BYTES=1)
+    def test_copies_kept_in_a_process_stay_within_their_bound(self):
+        local = pagecache.LocalCopies()
+        local.put("a", {"content": b"x" * 10})
+        local.put("b", {"content": b"y"})
+        self.assertIsNone(local.get("a"))  # over the bound: the oldest went first
+        self.assertEqual(local.get("b"), {"content": b"y"})
+        # Served all the same, from Redis, when the process keeps nothing.
+        self.get_twice(self.index.url)
+
     # -- The lifetime bound ---------------------------------------------------------
 
     def test_no_copy_outlives_the_midnight_a_consent_can_expire_at(self):
