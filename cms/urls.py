@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import pages
 from home import views as home_views
 from publicapi.api import api_router
 from stories.media_views import patient_media
@@ -33,4 +34,8 @@ urlpatterns += [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's URLs, its page view finding the page in fewer queries (core.pages.serve).
+urlpatterns += [
+    *(url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, pages.serve, name="wagtail_serve"),
+]

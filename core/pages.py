@@ -6,12 +6,13 @@ and ``PageQuerySet.public()`` reads every restriction before the query it filter
 page rendered afresh these were half the queries. Here each is one query, or none.
 """
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
 
@@ -51,6 +52,30 @@ def route(root, request, path_components):
     if not page.live:
         raise Http404
     return RouteResult(_found(page, aliases))
+
+
+def serve(request, path):
+    """Wagtail's ``serve`` view, with the page found by ``route`` from the site's root
+    page as the site lookup loaded it (Wagtail loads the root's specific page first: one
+    query more). Only under a root whose class routes with ``route`` itself
+    (``routes_by_url_path``); any other root is walked by Wagtail."""
+    site = Site.find_for_request(request)
+    path_components = [part for part in path.split("/") if part]
+    if (
+        site is not None
+        and path_components
+        and getattr(site.root_page.specific_class, "routes_by_url_path", False)
+        and not settings.WAGTAIL_I18N_ENABLED
+    ):
+        try:
+            found = route(site.root_page, request, path_components)
+        except Http404:
+            found = None
+        # Where Wagtail keeps the route it found for this request (route_for_request).
+        request._wagtail_route_for_request = found
+    from wagtail import views  # loads models: not importable with this module's models
+
+    return views.serve(request, path)
 
 
 def _routes_itself(page, rest):

@@ -94,8 +94,10 @@ class HomePage(OneQueryRestrictions, ModeratedMixin, Page):
 
     LATEST_ARTICLES = 3
 
+    # The site's root: every URL is found from here in two queries (core.pages).
+    routes_by_url_path = True
+
     def route(self, request, path_components):
-        # The site's root: every URL is found from here in two queries (core.pages).
         return route(self, request, path_components)
 
     def serve(self, request, *args, **kwargs):

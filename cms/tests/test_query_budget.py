@@ -16,10 +16,10 @@ from stories.models import PatientStoryPage, StoryIndexPage
 
 BUDGETS = {
     "home": 15,
-    "listing": 10,
-    "story": 16,
-    "article": 8,
-    "condition": 11,
+    "listing": 9,
+    "story": 15,
+    "article": 7,
+    "condition": 10,
 }
 
 

@@ -89,6 +89,20 @@ class RoutingTests(TestCase):
         self.assertEqual(condition_page[1], self.articles.pk)
         self.assertEqual(condition_page[2][2], {"slug": "cervical-dystonia"})
 
+    def test_every_path_answers_through_the_site_as_wagtail_routes_it(self):
+        home = self.home.specific
+        for path in self.paths:
+            with self.subTest(path=path):
+                expected = answer(Page.route, home, path)
+                response = self.client.get(path)
+                if expected == 404 or "/nope/" in path:  # no page, or a route's view 404s
+                    self.assertEqual(response.status_code, 404)
+                elif expected[1] == self.restricted.pk:
+                    self.assertEqual(response.status_code, 302)  # to the sign-in page
+                else:
+                    self.assertEqual(response.status_code, 200)
+                    self.assertEqual(response.context["page"].pk, expected[1])
+
     def test_a_story_is_found_in_two_queries_at_any_depth(self):
         home = self.home.specific
         request = RequestFactory().get(self.story.url)

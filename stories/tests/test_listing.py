@@ -15,7 +15,7 @@ from stories.tests.utils import SiteTree, consent_edited_in_place, expired_yeste
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 # Every listing page costs this many queries, whether it shows 1 story or 12 of many.
-LISTING_QUERIES = 9
+LISTING_QUERIES = 8
 # The figure: 1 vs 200 stories. Each goes live through its workflow only
 # (moderation.testing), so setting them up takes about 80 s, once per class.
 MANY = 200
