@@ -24,7 +24,9 @@ class FeaturedStoryBlock(blocks.PageChooserBlock):
 
         visible = PatientStoryPage.objects.visible().filter(pk=OuterRef("pk"))
         return (
-            PatientStoryPage.objects.select_related("consent__patient", "hero_image", "treatment")
+            PatientStoryPage.objects.select_related(
+                "consent__patient", "hero_image", "condition", "treatment"
+            )
             .prefetch_related("hero_image__renditions")
             .annotate(visible_now=Exists(visible))
         )
