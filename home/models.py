@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Exists, OuterRef
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -12,31 +11,41 @@ from stories.blocks import FeaturedTestimonialsBlock
 
 
 class FeaturedStoryBlock(blocks.PageChooserBlock):
-    """A patient story an editor features. Every story in the stream is loaded in one
-    query, each marked ``visible_now`` (live, public, consent active now), so the
-    editor's choice survives in the admin while the public page shows only what may
-    be shown at this moment."""
+    """A patient story an editor features. The stories of the stream that may be shown
+    now (``visible()``: live, public, consent active now) are loaded in one query with
+    what their cards show, each marked ``visible_now``; any other is loaded apart,
+    unmarked, so the editor's choice survives in the admin while the public page shows
+    only what may be shown at this moment."""
 
     def __init__(self, **kwargs):
         super().__init__(page_type="stories.PatientStoryPage", **kwargs)
 
-    def _queryset(self):
+    @staticmethod
+    def _load(pks):
         from stories.models import PatientStoryPage
 
-        visible = PatientStoryPage.objects.visible().filter(pk=OuterRef("pk"))
-        return (
-            PatientStoryPage.objects.select_related("consent__patient", "hero_image", "treatment")
+        stories = (
+            PatientStoryPage.objects.visible()
+            .select_related("consent__patient", "hero_image", "condition", "treatment")
             .prefetch_related("hero_image__renditions")
-            .annotate(visible_now=Exists(visible))
+            .in_bulk(pks)
         )
+        for story in stories.values():
+            story.visible_now = True
+        hidden = set(pks) - stories.keys()
+        if hidden:  # a second query only when a featured story may not be shown now
+            for story in PatientStoryPage.objects.in_bulk(hidden).values():
+                story.visible_now = False
+                stories[story.pk] = story
+        return stories
 
     def to_python(self, value):
         if value is None:
             return None
-        return self._queryset().filter(pk=value).first()
+        return self._load([value]).get(value)
 
     def bulk_to_python(self, values):
-        objects = self._queryset().in_bulk([v for v in values if v is not None])
+        objects = self._load([v for v in values if v is not None])
         return [objects.get(pk) for pk in values]
 
     @staticmethod

@@ -4,25 +4,82 @@ may be shown now, the latest articles, and the ways in by condition and treatmen
 Every section costs a fixed number of queries, however many items editors feature or
 the site holds (tested in home/tests/test_home_page.py)."""
 
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, CharField, Value
 from django.urls import reverse
+from wagtail.models import Page
 
 from core.pages import public
 
 
-def home_sections(home, request):
-    from articles.models import ArticleIndexPage, TreatmentArticlePage
+@dataclass
+class WayIn:
+    """A condition or treatment with a live article, linking to its page."""
+
+    kind: str
+    pk: int
+    name: str
+    slug: str
+    prescription_only: bool
+    page_url: str = ""
+
+
+def index_pages(home):
+    """The first live, public article index and story index below ``home``, in one query
+    (their own fields are not read here, so they stay deferred)."""
+    from articles.models import ArticleIndexPage
     from stories.models import StoryIndexPage
+
+    children = (
+        public(Page.objects.child_of(home).live())
+        .type(ArticleIndexPage, StoryIndexPage)
+        .specific(defer=True)
+    )
+    first = {}
+    for page in children:  # in tree order, as .first() of each would give
+        first.setdefault(type(page), page)
+    return first.get(ArticleIndexPage), first.get(StoryIndexPage)
+
+
+def ways_in(articles):
+    """The live conditions and treatments of ``articles``, each once, by name: one query
+    for both lists."""
     from taxonomy.models import Condition, Treatment
+
+    columns = ("kind", "pk", "name", "slug", "prescription_only")
+    conditions = (
+        Condition.objects.filter(live=True, articles__in=articles)
+        .annotate(
+            kind=Value("condition", output_field=CharField()),
+            prescription_only=Value(False, output_field=BooleanField()),
+        )
+        .order_by()
+        .values(*columns)
+    )
+    treatments = (
+        Treatment.objects.filter(live=True, articles__in=articles)
+        .annotate(kind=Value("treatment", output_field=CharField()))
+        .order_by()
+        .values(*columns)
+    )
+    found = [WayIn(**row) for row in conditions.union(treatments).order_by("kind", "name")]
+    return (
+        [item for item in found if item.kind == "condition"],
+        [item for item in found if item.kind == "treatment"],
+    )
+
+
+def home_sections(home, request):
+    from articles.models import TreatmentArticlePage
     from taxonomy.rules import prescription_only_problems
 
     articles = public(TreatmentArticlePage.objects.live())
-    article_index = public(ArticleIndexPage.objects.child_of(home).live()).first()
+    article_index, story_index = index_pages(home)
     conditions, treatments = [], []
     if article_index is not None:
         # Only topics with a live article: their pages would otherwise be empty.
-        here = articles.child_of(article_index).values("pk")
-        conditions = list(Condition.objects.filter(live=True, articles__in=here).distinct())
-        treatments = list(Treatment.objects.filter(live=True, articles__in=here).distinct())
+        conditions, treatments = ways_in(articles.child_of(article_index).values("pk"))
         prescription = [t for t in treatments if t.prescription_only]
         if prescription and prescription_only_problems(prescription[:1], None, request):
             # No page about a prescription-only medicine in the UK or EU (treatment_view).
@@ -45,7 +102,7 @@ def home_sections(home, request):
         ],
         "latest_articles": list(articles.order_by("-first_published_at")[: home.LATEST_ARTICLES]),
         "article_index": article_index,
-        "story_index": public(StoryIndexPage.objects.child_of(home).live()).first(),
+        "story_index": story_index,
         "browse_conditions": conditions,
         "browse_treatments": treatments,
         "share_url": reverse("submissions:share"),

@@ -49,12 +49,9 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
         return cacheable(super().serve(request, *args, **kwargs))
 
     def live_articles(self):
-        return (
-            public(TreatmentArticlePage.objects.child_of(self).live())
-            .select_related("reviewer")
-            .prefetch_related("conditions", "treatments")
-            .order_by("title")
-        )
+        """The live articles here, by title, with what their cards show (their own
+        fields): a condition's or treatment's page lists them in one query."""
+        return public(TreatmentArticlePage.objects.child_of(self).live()).order_by("title")
 
     @staticmethod
     def subpage_path(name, slug):
@@ -79,7 +76,7 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = list(self.live_articles())
+        articles = list(self.live_articles().prefetch_related("conditions", "treatments"))
         conditions, treatments = self._browsable(request, articles)
         context.update(articles=articles, conditions=conditions, treatments=treatments)
         return context

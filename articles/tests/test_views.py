@@ -6,8 +6,17 @@ from wagtail_factories import ImageFactory
 from articles.factories import TreatmentArticlePageFactory, body
 from articles.models import TreatmentArticlePage
 from articles.tests.helpers import json_ld, make_index, set_jurisdiction
+from consent.models import Identifier
 from core.models import Jurisdiction
+from core.testing import page_queries
 from moderation.testing import publish_through_workflow
+from stories.factories import (
+    SHOWN,
+    ActiveConsentFactory,
+    PatientPhotoFactory,
+    PatientStoryPageFactory,
+    StoryIndexPageFactory,
+)
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
@@ -196,6 +205,18 @@ class QueryBudgetTests(TestCase):
             live_article(index, conditions=[condition], treatments=[medicine], body=body_with(n))
             for n in (1, 25)
         )
+        cls.condition = condition
+        stories = StoryIndexPageFactory(parent=index.get_parent())
+        for _ in range(3):
+            consent = ActiveConsentFactory(identifiers=[*SHOWN, Identifier.PHOTO])
+            publish_through_workflow(
+                PatientStoryPageFactory(
+                    parent=stories,
+                    consent=consent,
+                    condition=condition,
+                    hero_image=PatientPhotoFactory(patient=consent.patient),
+                )
+            )
 
     def count_queries(self, page):
         self.client.get(page.url)  # renditions are created on the first view
@@ -210,6 +231,28 @@ class QueryBudgetTests(TestCase):
         # Wagtail's routing and the base template take 11; the article's own are its
         # conditions, treatments, reviewer, the images of each image block type, renditions.
         self.assertLessEqual(small, 17)
+
+    def own_queries(self, url):
+        self.client.get(url)  # renditions are created on the first view
+        with page_queries() as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return queries, response
+
+    def test_the_article_reads_what_it_shows_once(self):
+        # Its conditions, treatments and reviewer, the images of each of its two image
+        # block types, and their renditions (core.testing.page_queries).
+        queries, response = self.own_queries(self.large.url)
+        self.assertContains(response, "Important Safety Information")
+        self.assertLessEqual(len(queries), 6, [q["sql"] for q in queries])
+
+    def test_a_condition_page_reads_its_condition_articles_and_stories_once(self):
+        # The condition, its articles, its stories (with their patients, photos and
+        # topics) and the photos' renditions.
+        queries, response = self.own_queries(f"/articles/conditions/{self.condition.slug}/")
+        self.assertContains(response, "story-card__title", count=3)
+        self.assertContains(response, "card--article", count=2)
+        self.assertLessEqual(len(queries), 4, [q["sql"] for q in queries])
 
 
 class BrowseTests(TestCase):

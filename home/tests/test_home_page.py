@@ -11,9 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
+from consent.models import Identifier
+from core.testing import page_queries
 from home.models import HomePage
 from moderation.testing import publish_through_workflow
-from stories.factories import StoryIndexPageFactory
+from stories.factories import (
+    SHOWN,
+    ActiveConsentFactory,
+    PatientPhotoFactory,
+    StoryIndexPageFactory,
+)
 from stories.tests.utils import expired_yesterday, live_story, live_testimonial
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
@@ -104,6 +111,33 @@ class HomePageTests(TestCase):
         many, response = queries_for(self.client)
         self.assertContains(response, "Individual experiences vary.", count=8)
         self.assertEqual(one, many)
+
+    # The home page's own queries (core.testing.page_queries): both index pages, the ways
+    # in, the featured stories (with their topics) and their photos' renditions, the
+    # featured testimonials, the latest articles.
+    BUDGET = 6
+
+    def story_about(self, condition):
+        consent = ActiveConsentFactory(identifiers=[*SHOWN, Identifier.PHOTO])
+        photo = PatientPhotoFactory(patient=consent.patient)
+        return live_story(self.stories, consent=consent, hero_image=photo, condition=condition)
+
+    def test_each_section_is_read_once(self):
+        stories = [self.story_about(condition) for condition in self.conditions]
+        # A US site names a prescription-only medicine (with its safety information).
+        type(self.treatments[0]).objects.filter(pk=self.treatments[0].pk).update(
+            prescription_only=True
+        )
+        self.feature(stories, self.testimonials)
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            self.client.get("/")  # warm up: renditions, site root paths, the menu cache
+            with page_queries() as queries:
+                response = self.client.get("/")
+        for condition in self.conditions:
+            self.assertContains(response, f'<span class="story-card__topic">{condition.name}<')
+        self.assertContains(response, "Individual experiences vary.", count=8)
+        self.assertContains(response, f'href="/articles/treatments/{self.treatments[0].slug}/"')
+        self.assertLessEqual(len(queries), self.BUDGET, [q["sql"] for q in queries])
 
     def test_headings_do_not_skip_a_level(self):
         self.feature(self.story_pages[:2], self.testimonials[:2])

@@ -15,6 +15,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consent.models import Identifier
+from consent.rules import superseded_exists
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, public
 from moderation.publishing import ModeratedMixin
@@ -280,7 +281,12 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
         from stories.models.media import PatientMedia
 
         ids = self.media_ids()
-        return list(PatientMedia.objects.filter(pk__in=ids)) if ids else []
+        if not ids:
+            return []
+        served = getattr(self, "_served_media", None)
+        if served is not None and served[0] == ids:
+            return list(served[1])  # read at the start of this request (read_for_serving)
+        return list(PatientMedia.objects.filter(pk__in=ids))
 
     def media_ids(self):
         raw = self.body.raw_data
@@ -341,11 +347,48 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
 
     # -- Public reads -----------------------------------------------------------------
 
+    SHOWN_RELATIONS = ("consent", "hero_image", "condition", "treatment")
+
+    def read_for_serving(self):
+        """Read afresh, once per request, what the page shows beside its own row: its
+        consent (with the patient, and whether a verified consent supersedes it), hero
+        photo, condition and treatment in one query, and the videos of its body in one
+        more, which the body's blocks then render. The consent check, the template, the
+        social tags and the JSON-LD all use these, so none reads them again; nothing is
+        kept beyond the request (the page is loaded anew for each)."""
+        row = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .order_by()
+            .select_related("consent__patient", "hero_image", "condition", "treatment")
+            .annotate(consent_superseded=superseded_exists("consent__"))
+            .only("pk", *self.SHOWN_RELATIONS)
+            .first()
+        )
+        if row is not None:
+            for name in self.SHOWN_RELATIONS:
+                # Only what this copy of the page points to: a publish between routing
+                # and now leaves the rest to be read lazily, as before.
+                if getattr(row, f"{name}_id") == getattr(self, f"{name}_id"):
+                    field = self._meta.get_field(name)
+                    field.set_cached_value(self, field.get_cached_value(row))
+            if row.consent_id == self.consent_id:
+                # Consent.is_superseded, asked in the same query as the consent itself.
+                self.consent.__dict__["is_superseded"] = row.consent_superseded
+        ids = self.media_ids()
+        if ids:
+            videos = [child.value for child in self.body.blocks_by_name("patient_video")]
+            unique = {item.pk: item for item in videos if item is not None}
+            ordered = sorted(unique.values(), key=lambda item: item.created_at, reverse=True)
+            self._served_media = (ids, ordered)
+
     def serve(self, request, *args, **kwargs):
         # The full check, coverage included, on every request: the consent may have
         # expired a second ago, before any job ran.
-        if not getattr(request, "is_preview", False) and not self.may_show():
-            raise Http404
+        if not getattr(request, "is_preview", False):
+            self.read_for_serving()
+            if not self.may_show():
+                raise Http404
         return cacheable(super().serve(request, *args, **kwargs))
 
     def get_sitemap_urls(self, request=None):
@@ -355,12 +398,28 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        links = self.related_articles.all()
+        # Saved links: a subquery, so the articles cost one query; a preview's unsaved
+        # links are in memory.
+        if isinstance(links, models.QuerySet):
+            article_ids = links.values("article_id")
+        else:
+            article_ids = [link.article_id for link in links]
         context["related_articles"] = (
-            public(Page.objects.live())
-            .filter(pk__in=[link.article_id for link in self.related_articles.all()])
-            .order_by("title")
+            public(Page.objects.live()).filter(pk__in=article_ids).order_by("title")
         )
+        context["index_url"] = self.index_url(request)
         return context
+
+    def index_url(self, request=None):
+        """The story index's URL for the breadcrumb: the story's own URL less its slug
+        (Page.set_url_path), so no query for the parent page."""
+        url = self.get_url(request) or ""
+        suffix = f"{self.slug}/"
+        if url.endswith(suffix):
+            return url.removesuffix(suffix)
+        parent = self.get_parent()  # e.g. a preview of a page not saved yet
+        return (parent.get_url(request) or "") if parent else ""
 
     def get_meta_description(self):
         return self.search_description or strip_tags(self.summary)

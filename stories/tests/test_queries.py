@@ -2,10 +2,20 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
 from consent.models import Identifier
+from core.testing import page_queries
 from moderation.testing import publish_through_workflow
-from stories.factories import SHOWN, ActiveConsentFactory, PatientPhotoFactory
+from stories.factories import (
+    SHOWN,
+    ActiveConsentFactory,
+    PatientMediaFactory,
+    PatientPhotoFactory,
+    story_body,
+)
+from stories.models import StoryRelatedArticle
 from stories.tests.utils import SiteTree, live_story, live_testimonial
+from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
 def queries_for(client, url):
@@ -67,3 +77,60 @@ class QueryBudgetTests(TestCase):
         one, response = queries_for(self.client, page.url)
         self.assertContains(response, "Individual experiences vary.", count=1)
         self.assertEqual(one, fifty)
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class StoryPageBudgetTests(TestCase):
+    """A story reads what it shows once per request, however much it shows: its consent
+    with the patient and whether it is superseded, hero photo, condition and treatment
+    in one query, its videos in one, its related articles in one."""
+
+    BUDGET = 3  # the page's own queries (core.testing.page_queries)
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        cls.articles = ArticleIndexPageFactory(parent=SiteTree.home)
+
+    def story(self, videos=1, articles=1):
+        identifiers = [*SHOWN, Identifier.PHOTO, Identifier.TREATMENT, Identifier.VOICE_VIDEO]
+        consent = ActiveConsentFactory(identifiers=identifiers)
+        media = [PatientMediaFactory(patient=consent.patient) for _ in range(videos)]
+        story = live_story(
+            SiteTree.index,
+            consent=consent,
+            hero_image=PatientPhotoFactory(patient=consent.patient),
+            condition=ConditionFactory(),
+            treatment=TreatmentFactory(prescription_only=True, safety_information="<p>Risks</p>"),
+            body=[*story_body(), *({"type": "patient_video", "value": m.pk} for m in media)],
+        )
+        for n in range(articles):
+            article = publish_through_workflow(
+                TreatmentArticlePageFactory(parent=self.articles, title=f"Related {n}")
+            )
+            StoryRelatedArticle.objects.create(page=story, article=article)
+        return story
+
+    def own_queries(self, story):
+        self.client.get(story.url)  # warm up: renditions, site root paths, the menu
+        with page_queries() as queries:
+            response = self.client.get(story.url)
+        self.assertEqual(response.status_code, 200)
+        return queries, response
+
+    def test_a_story_with_everything_it_can_show_costs_the_budget(self):
+        story = self.story(videos=2, articles=2)
+        queries, response = self.own_queries(story)
+        self.assertContains(response, "patient-media__player", count=2)
+        self.assertContains(response, "Related 1")
+        self.assertContains(response, "Important Safety Information")
+        self.assertContains(response, story.attribution())
+        self.assertLessEqual(len(queries), self.BUDGET, [q["sql"] for q in queries])
+
+    def test_the_consent_is_read_at_each_request(self):
+        story = self.story()
+        self.own_queries(story)
+        type(story.consent).objects.filter(pk=story.consent_id).update(
+            withdrawn_at=story.consent.signed_at
+        )
+        self.assertEqual(self.client.get(story.url).status_code, 404)
