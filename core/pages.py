@@ -18,12 +18,14 @@ from wagtail.url_routing import RouteResult
 
 def route(root, request, path_components):
     """What ``Page.route`` answers from ``root`` for ``path_components``, in two
-    queries: the pages on the path (by slug, matched on their URL path, each marked
-    when a view restriction covers it) and the last one's specific page. A page on
+    queries: the pages on the path (by slug, matched on their URL path) and the last
+    one's specific page, marked when a view restriction covers it. A page on
     the way that routes on its own (a routable page whose route matches) is handed the
     rest of the path, as Wagtail's walk would."""
     if not path_components:
-        return Page.route(root, request, path_components)
+        if not root.live:
+            raise Http404
+        return RouteResult(_found(root, root.alias_of_id is not None))
     url_paths = [
         root.url_path + "".join(f"{slug}/" for slug in path_components[: n + 1])
         for n in range(len(path_components))
@@ -35,7 +37,7 @@ def route(root, request, path_components):
             path__startswith=root.path,
             depth__gt=root.depth,
             depth__lte=root.depth + len(path_components),
-        ).annotate(restricted=Exists(_restricting()))
+        )
         if page.url_path in url_paths
     }
     parent, aliases = root, root.alias_of_id is not None
@@ -57,13 +59,13 @@ def route(root, request, path_components):
 def serve(request, path):
     """Wagtail's ``serve`` view, with the page found by ``route`` from the site's root
     page as the site lookup loaded it (Wagtail loads the root's specific page first: one
-    query more). Only under a root whose class routes with ``route`` itself
-    (``routes_by_url_path``); any other root is walked by Wagtail."""
+    query more; for the root itself, one more for its view restrictions). Only under a
+    root whose class routes with ``route`` itself (``routes_by_url_path``); any other
+    root is walked by Wagtail."""
     site = Site.find_for_request(request)
     path_components = [part for part in path.split("/") if part]
     if (
         site is not None
-        and path_components
         and getattr(site.root_page.specific_class, "routes_by_url_path", False)
         and not settings.WAGTAIL_I18N_ENABLED
     ):
@@ -95,10 +97,16 @@ def _routes_itself(page, rest):
 
 
 def _found(page, aliases):
-    specific = page.specific
-    # Read with the path: no restriction on it or above. An alias takes its source
-    # page's restrictions, so with one on the way they are read as Wagtail reads them.
-    specific._unrestricted = not page.restricted and not aliases
+    """``page.specific``, read with whether a view restriction covers it (the serve
+    hook then asks no more). An alias takes its source page's restrictions, so with
+    one on the way they are read as Wagtail reads them."""
+    kind = page.specific_class
+    if kind is None or isinstance(page, kind):
+        return page.specific
+    specific = kind._default_manager.annotate(restricted=Exists(_restricting())).get(id=page.id)
+    for name, value in page.__dict__.items():  # what .specific carries over
+        specific.__dict__.setdefault(name, value)
+    specific._unrestricted = not specific.restricted and not aliases
     return specific
 
 
