@@ -352,6 +352,14 @@ class Consent(models.Model):
                 name="consent_in_effect",
                 condition=Q(withdrawn_at__isnull=True, verified_at__isnull=False),
             ),
+            # The rule's "superseded" test (consent.rules.superseded_exists): the few
+            # verified consents that supersede another, so listings check every story's
+            # consent against a tiny index rather than hashing the whole table.
+            models.Index(
+                fields=["supersedes"],
+                name="consent_superseding",
+                condition=Q(verified_at__isnull=False, supersedes__isnull=False),
+            ),
         ]
 
     def __str__(self):

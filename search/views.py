@@ -91,7 +91,8 @@ def find(query):
     the snippets are PostgreSQL's own (``ts_headline``), computed for the page's rows.
     """
     articles = with_marks(public(TreatmentArticlePage.objects.live()), "article", query)
-    stories = PatientStoryPage.objects.for_listing().search_visible(query)
+    # search_visible applies visible() itself: once, or the planner sees the rule twice.
+    stories = PatientStoryPage.objects.search_visible(query).with_cards()
     testimonials = Testimonial.objects.prefetch_related("photo__renditions").search_visible(query)
     return Results(
         [

@@ -3,8 +3,8 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import Count
+from django.db import connection, models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
@@ -40,11 +40,13 @@ class StoryQuerySet(PageQuerySet):
         return search_visible(self, query, at)
 
     def for_listing(self, at=None):
-        return (
-            self.visible(at)
-            .select_related("consent__patient", "hero_image", "condition", "treatment")
-            .prefetch_related("hero_image__renditions")
-        )
+        return self.visible(at).with_cards()
+
+    def with_cards(self):
+        """What a story card shows, joined or prefetched: no query per card."""
+        return self.select_related(
+            "consent__patient", "hero_image", "condition", "treatment"
+        ).prefetch_related("hero_image__renditions")
 
     def with_consent_status(self, at=None):
         return self.select_related("consent__patient").annotate(
@@ -82,33 +84,90 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
     STORIES_PER_PAGE = 12
     FILTERS = ("condition", "treatment")
 
-    def stories(self):
-        return (
-            PatientStoryPage.objects.child_of(self)
-            .for_listing()
-            .order_by("-first_published_at", "-pk")
-        )
+    def visible_stories(self):
+        """The stories visible here now. Built once per request and reused: each
+        ``visible()`` asks Wagtail for the view restrictions (a query) and builds the
+        consent rule again."""
+        return PatientStoryPage.objects.child_of(self).visible()
 
-    def topics(self):
+    def stories(self, visible=None):
+        visible = self.visible_stories() if visible is None else visible
+        return visible.with_cards().order_by("-first_published_at", "-pk")
+
+    TOPIC_COLUMNS = (
+        "condition_id",
+        "condition__name",
+        "condition__slug",
+        "condition__live",
+        "treatment_id",
+        "treatment__name",
+        "treatment__slug",
+        "treatment__live",
+        "story_count",
+    )
+
+    def topics(self, visible=None):
         """How many visible stories there are for each (condition, treatment) pair: one
         grouped scan gives the filter options with their counts and the count of any
         filtered listing (a sum over the pairs it keeps)."""
-        return list(
-            PatientStoryPage.objects.child_of(self)
-            .visible()
-            .order_by()
-            .values(
-                "condition_id",
-                "condition__name",
-                "condition__slug",
-                "condition__live",
-                "treatment_id",
-                "treatment__name",
-                "treatment__slug",
-                "treatment__live",
-            )
-            .annotate(story_count=Count("pk"))
+        return self.scan(visible)[0]
+
+    def scan(self, visible=None, chosen=None, number=None):
+        """One pass over the visible stories for the two things a listing page needs
+        of all of them: the topic counts (``topics``) and the ids of page ``number`` of
+        those matching ``chosen`` ({"condition": slug, "treatment": slug}), newest first.
+
+        Each is a scan of every visible story through the consent rule (about 15 ms at
+        10,000 stories); as one query the rule runs once, into a common table expression
+        both parts read. ``number=None`` gives no page. The SQL runs on PostgreSQL and
+        SQLite (the local default) and wraps the SQL Django writes for ``visible``, so
+        the consent rule is exactly ``visible()``'s."""
+        visible = self.visible_stories() if visible is None else visible
+        chosen = chosen or {}
+        rows_sql, params = (
+            visible.order_by()
+            .values_list("pk", "first_published_at", "condition_id", "treatment_id")
+            .query.sql_with_params()
         )
+        # Table names from the models, the visitor's values only as parameters.
+        table = {
+            name: connection.ops.quote_name(
+                PatientStoryPage._meta.get_field(name).related_model._meta.db_table
+            )
+            for name in self.FILTERS
+        }
+        params = [*params, *chosen.values()]
+        matching = "".join(
+            f" AND {name}_id IN (SELECT id FROM {table[name]} WHERE slug = %s)"  # noqa: S608
+            for name in chosen
+        )
+        limit = "LIMIT 0" if number is None else "LIMIT %s OFFSET %s"
+        if number is not None:
+            params += [self.STORIES_PER_PAGE, (number - 1) * self.STORIES_PER_PAGE]
+        # Table names from the models and Django's own SQL; every value is a parameter.
+        sql = (
+            f"WITH v (pk, published, condition_id, treatment_id) AS ({rows_sql}),"  # noqa: S608
+            f" page_rows AS (SELECT pk, published FROM v WHERE 1 = 1{matching}"
+            f" ORDER BY published DESC, pk DESC {limit}),"
+            " counted AS (SELECT condition_id, treatment_id, COUNT(*) AS story_count"
+            " FROM v GROUP BY condition_id, treatment_id)"
+            " SELECT NULL, counted.condition_id, c.name, c.slug, c.live,"
+            " counted.treatment_id, t.name, t.slug, t.live, counted.story_count, NULL"
+            f" FROM counted LEFT JOIN {table['condition']} c ON c.id = counted.condition_id"
+            f" LEFT JOIN {table['treatment']} t ON t.id = counted.treatment_id"
+            " UNION ALL SELECT pk, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+            " published FROM page_rows"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        topics = [
+            dict(zip(self.TOPIC_COLUMNS, row[1:-1], strict=True)) for row in rows if row[0] is None
+        ]
+        # UNION ALL promises no order: the page's rows sorted again as ORDER BY did
+        # (a live page always has its first publication time).
+        page = sorted((row for row in rows if row[0] is not None), key=lambda r: (r[-1], r[0]))
+        return topics, [row[0] for row in reversed(page)]
 
     def filter_options(self, topics=None):
         """The conditions and treatments of the stories visible here now, for the filters
@@ -133,19 +192,22 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         paginated (``&page=<n>``) in SQL: a fixed number of queries whatever the number of
         stories (stories/tests/test_listing.py), and only the page's rows are loaded."""
         context = super().get_context(request, *args, **kwargs)
-        topics = self.topics()
-        options = self.filter_options(topics)
-        stories = PatientStoryPage.objects.child_of(self).visible()
-        chosen, unknown = {}, []
+        visible = self.visible_stories()
+        chosen = {}
         for name in self.FILTERS:
             slug = request.GET.get(name, "").strip()[:120]
-            if not slug:
-                continue
-            match = next((o for o in options[name] if o.slug == slug), None)
-            if match is None:
+            if slug:
+                chosen[name] = slug
+        asked = request.GET.get("page")
+        guess = int(asked) if asked and asked.isdigit() and int(asked) >= 1 else 1
+        # The counts and the ids of the page asked for, in one pass over the stories.
+        topics, page_ids = self.scan(visible, chosen, guess)
+        options = self.filter_options(topics)
+        stories, unknown = visible, []
+        for name, slug in chosen.items():
+            if not any(o.slug == slug for o in options[name]):
                 # Unknown, or no visible story about it: the result is empty, said plainly.
                 unknown.append(slug)
-            chosen[name] = slug
             stories = stories.filter(**{f"{name}__slug": slug})
             topics = [row for row in topics if row[f"{name}__slug"] == slug]
 
@@ -154,10 +216,11 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         paginator.count = sum(row["story_count"] for row in topics)  # no second scan
         # get_page: a page number that is not a number gives the first page, one past
         # the end the last, so an old link never fails.
-        page = paginator.get_page(request.GET.get("page"))
-        # The page's ids in one narrow query, then only those rows with what cards show.
-        page_ids = list(page.object_list)
-        loaded = self.stories().filter(pk__in=page_ids).in_bulk()
+        page = paginator.get_page(asked)
+        if page.number != guess:
+            # Out of range (or "0"): the page shown is another, read on its own.
+            page_ids = list(page.object_list)
+        loaded = self.stories(visible).filter(pk__in=page_ids).in_bulk()
         page.object_list = [loaded[pk] for pk in page_ids if pk in loaded]
         base_url = self.get_url(request) or ""
 
@@ -236,6 +299,17 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
     class Meta:
         verbose_name = "patient story"
         verbose_name_plural = "patient stories"
+        indexes = [
+            # Everything the listing's grouped scan and the consent rule read of a
+            # story (StoryIndexPage.topics, visible_q), so at 10,000 stories it is an
+            # index-only scan rather than a read of every row's body.
+            models.Index(
+                # All key columns (no INCLUDE, which SQLite, the local default, lacks).
+                fields=["consent", "page_ptr", "condition", "treatment", "identifiers_shown"],
+                name="story_shown_under_consent",
+                condition=Q(identifiers_shown__isnull=False),
+            ),
+        ]
 
     @classmethod
     def get_indexed_objects(cls):

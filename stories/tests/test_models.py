@@ -1,7 +1,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.test import SimpleTestCase, TestCase
+from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Site
 
@@ -15,7 +15,9 @@ from stories.models import PatientStoryPage
 from stories.tests.utils import SiteTree, expire_today
 
 
-class AttributionTests(SimpleTestCase):
+# A TestCase: building a page reads its content type, which only a warm cache (left by
+# whichever migration ran last) would spare.
+class AttributionTests(TestCase):
     def make(self, **kwargs):
         today = timezone.localdate()
         patient = Patient(

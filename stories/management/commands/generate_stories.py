@@ -105,9 +105,11 @@ class Command(BaseCommand):
             made += size
             self.stdout.write(f"{made} stories")
         if connection.vendor == "postgresql":
-            # Fresh statistics for the planner after a bulk load (autovacuum comes later).
+            # Fresh statistics for the planner after a bulk load, and the visibility map
+            # that lets the listing's scans read only indexes (autovacuum comes later;
+            # VACUUM runs outside a transaction, as management commands do).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM (ANALYZE)")
 
     def batch(self, index, text, size, rng, conditions, treatments, photos):
         now = timezone.now()
