@@ -199,7 +199,9 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
             if slug:
                 chosen[name] = slug
         asked = request.GET.get("page")
-        guess = int(asked) if asked and asked.isdigit() and int(asked) >= 1 else 1
+        # A guess at the page shown; past any real page (or past what SQL's OFFSET
+        # takes) it is corrected below, as for any page out of range.
+        guess = int(asked) if asked and asked.isdigit() and 1 <= int(asked) <= 10**6 else 1
         # The counts and the ids of the page asked for, in one pass over the stories.
         topics, page_ids = self.scan(visible, chosen, guess)
         options = self.filter_options(topics)

@@ -19,7 +19,7 @@ from taxonomy.factories import ConditionFactory, TreatmentFactory
 # one pass over the visible stories for the filter counts and the page's ids
 # (StoryIndexPage.scan), one for the page's cards, the rest Wagtail's routing, the
 # footer and the featured testimonials.
-LISTING_QUERIES = 8
+LISTING_QUERIES = 7
 # The figure: 1 vs 200 stories. Each goes live through its workflow only
 # (moderation.testing), so setting them up takes about 80 s, once per class.
 MANY = 200
