@@ -79,6 +79,10 @@ def test_the_patient_withdraws_from_the_emailed_link(page, emailed_link, live_se
     for name, response in before.items():
         assert response.ok, name
         assert story.slug in response.text(), f"the story is on the {name} to begin with"
+    # Looked at again, each is a copy from the page cache (held in this process's memory
+    # too, core.pagecache.LocalCopies): the withdrawal must reach those copies as well.
+    for name, url in surfaces(story).items():
+        assert page.request.get(url).headers.get("x-page-cache") == "hit", name
     # Her photo's renditions (the listing also shows other patients' photos).
     stem = Path(story.hero_image.file.name).stem
     shown = PHOTO_URL.findall(before["story page"].text() + before["story listing"].text())
