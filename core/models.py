@@ -47,7 +47,7 @@ class OrganisationSettings(BaseSiteSetting):
         return cls.for_site(site) if site is not None else cls()
 
 
-def jurisdiction_for(site, request=None):
+def jurisdiction_for(site=None, request=None):
     """The jurisdiction a site publishes under (the default site's when there is none).
     Given the request being answered, its site's, read once per request."""
     if request is not None:

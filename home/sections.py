@@ -81,7 +81,7 @@ def home_sections(home, request):
         # Only topics with a live article: their pages would otherwise be empty.
         conditions, treatments = ways_in(articles.child_of(article_index).values("pk"))
         prescription = [t for t in treatments if t.prescription_only]
-        if prescription and prescription_only_problems(prescription[:1], None, request):
+        if prescription and prescription_only_problems(prescription[:1], request=request):
             # No page about a prescription-only medicine in the UK or EU (treatment_view).
             treatments = [t for t in treatments if not t.prescription_only]
         for condition in conditions:

@@ -18,7 +18,7 @@ ADVERTISING_BANS = {
 }
 
 
-def prescription_only_problems(treatments, site, request=None):
+def prescription_only_problems(treatments, site=None, request=None):
     """Reasons ``treatments`` may not be published on ``site`` (the request's site, when
     a page is being answered): in the UK and EU, any prescription-only medicine among
     them. Empty for US sites (fair balance applies there instead: the page shows the

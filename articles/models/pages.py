@@ -111,7 +111,7 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
     @path("treatments/<slug:slug>/", name="treatment")
     def treatment_view(self, request, slug):
         treatment = get_object_or_404(Treatment, slug=slug, live=True)
-        if prescription_only_problems([treatment], None, request):
+        if prescription_only_problems([treatment], request=request):
             # A page about a prescription-only medicine is an advertisement in the UK/EU.
             raise Http404("No treatment page in this jurisdiction.")
         return self._render_subpage(
