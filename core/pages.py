@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
 
@@ -61,8 +61,10 @@ def serve(request, path):
     page as the site lookup loaded it (Wagtail loads the root's specific page first: one
     query more; for the root itself, one more for its view restrictions). Only under a
     root whose class routes with ``route`` itself (``routes_by_url_path``); any other
-    root is walked by Wagtail."""
-    site = Site.find_for_request(request)
+    root is walked by Wagtail. The site is read with the organisation's settings."""
+    from core.sites import find_site  # a model module: not importable with the models
+
+    site = find_site(request)
     path_components = [part for part in path.split("/") if part]
     if (
         site is not None

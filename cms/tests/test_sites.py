@@ -1,0 +1,76 @@
+"""The site is found with the organisation's settings in one query (core.sites), and it
+is the site Wagtail's own lookup finds for every host and port."""
+
+from django.test import RequestFactory, TestCase
+from wagtail.models import Page, Site
+
+from core.models import OrganisationSettings
+from core.sites import find_site
+
+
+def request_for(host, port):
+    return RequestFactory().get("/", HTTP_HOST=f"{host}:{port}", SERVER_PORT=str(port))
+
+
+class FindSiteTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.root = Page.get_first_root_node()
+        Site.objects.all().delete()
+
+    def add_site(self, hostname, port=80, default=False):
+        return Site.objects.create(
+            hostname=hostname, port=port, root_page=self.root, is_default_site=default
+        )
+
+    def assert_same_as_wagtail(self):
+        for host in ("main.test", "other.test", "unknown.test"):
+            for port in (80, 443, 8080, 9000):
+                with self.subTest(
+                    sites=list(Site.objects.values_list("hostname", "port")), host=host, port=port
+                ):
+                    expected = Site._find_for_request(request_for(host, port))
+                    self.assertEqual(find_site(request_for(host, port)), expected)
+
+    def test_no_site_is_none(self):
+        self.assertIsNone(find_site(request_for("main.test", 80)))
+        self.assert_same_as_wagtail()
+
+    def test_one_default_site_answers_every_host(self):
+        site = self.add_site("main.test", default=True)
+        self.assertEqual(find_site(request_for("unknown.test", 9000)), site)
+        self.assert_same_as_wagtail()
+
+    def test_hostnames_ports_and_the_default(self):
+        self.add_site("main.test", default=True)
+        other = self.add_site("other.test", 80)
+        self.assertEqual(find_site(request_for("other.test", 9000)), other)  # its only site
+        self.assert_same_as_wagtail()
+        self.add_site("other.test", 8080)
+        self.assertEqual(find_site(request_for("other.test", 8080)).port, 8080)
+        self.assert_same_as_wagtail()
+
+    def test_no_default_and_an_ambiguous_hostname(self):
+        self.add_site("other.test", 80)
+        self.add_site("other.test", 8080)
+        self.assertIsNone(find_site(request_for("other.test", 9000)))
+        self.assert_same_as_wagtail()
+
+    def test_the_settings_come_with_the_site_in_one_query(self):
+        site = self.add_site("main.test", default=True)
+        OrganisationSettings.objects.create(site=site, name="Lakeside Clinic")
+        request = request_for("main.test", 80)
+        with self.assertNumQueries(1):
+            self.assertEqual(find_site(request), site)
+            self.assertEqual(Site.find_for_request(request), site)
+            self.assertEqual(OrganisationSettings.for_request(request).name, "Lakeside Clinic")
+            self.assertEqual(find_site(request).root_page, self.root)
+
+    def test_a_site_without_settings_gets_them_made_as_wagtail_would(self):
+        site = self.add_site("main.test", default=True)
+        request = request_for("main.test", 80)
+        find_site(request)
+        settings = OrganisationSettings.for_request(request)
+        self.assertEqual(settings.site, site)
+        self.assertEqual(settings.name, OrganisationSettings._meta.get_field("name").default)
+        self.assertTrue(OrganisationSettings.objects.filter(site=site).exists())
