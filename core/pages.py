@@ -9,7 +9,7 @@ page rendered afresh these were half the queries. Here each is one query, or non
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
+from django.db.models.lookups import Lookup, StartsWith
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction
@@ -129,11 +129,45 @@ def view_restrictions(page):
     return PageViewRestriction.objects.filter(page_id__in=checked)
 
 
+class Unrestricted(Lookup):
+    """True for a page (its ``path``) in no section under a view restriction:
+    ``NOT EXISTS`` a restriction on a page whose path starts the page's own.
+
+    The SQL is written out once rather than built as a queryset: building and compiling
+    that subquery cost about 1.5 ms of CPU each time, on nearly every public query.
+    Only the page's path column is compiled, so it names the right table however the
+    query is joined or nested. The prefix test is Django's ``startswith`` on each
+    database, escaping included."""
+
+    lookup_name = "unrestricted"  # what search backends see: a lookup on ``path``
+    prepare_rhs = False
+
+    def __init__(self, path=None, rhs=True):
+        super().__init__(F("path") if path is None else path, rhs)
+
+    def as_sql(self, compiler, connection):
+        if self.rhs is not True:
+            raise ValueError("Unrestricted() is only ever true.")
+        path, params = compiler.compile(self.lhs)
+        # Compiled SQL and Django's own operator text: no user input is formatted in.
+        starts_with = connection.pattern_ops["startswith"].format(
+            connection.pattern_esc.format("restricted_page.path")
+        )
+        return UNRESTRICTED.format(path=path, starts_with=starts_with), params
+
+
+UNRESTRICTED = (
+    "NOT EXISTS (SELECT 1 FROM wagtailcore_pageviewrestriction restriction "
+    "INNER JOIN wagtailcore_page restricted_page ON restricted_page.id = restriction.page_id "
+    "WHERE {path} {starts_with})"
+)
+
+
 def public(pages):
     """``pages.public()`` with the restrictions read inside the same query: pages in no
     section under a view restriction."""
-    # As a subquery on ids: search backends accept that in a filter, not EXISTS.
-    return pages.exclude(pk__in=Page.objects.filter(Exists(_restricting())).values("pk"))
+    # A lookup on the path column: search backends accept that in a filter, not EXISTS.
+    return pages.filter(Unrestricted())
 
 
 class OneQueryRestrictions:

@@ -2,12 +2,14 @@
 for every URL (unpublished sections, drafts, routable pages, aliases, unknown paths),
 the same view restrictions and the same public pages."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.test import RequestFactory, TestCase
 from wagtail.models import Page, PageViewRestriction
 
 from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
-from core.pages import public, route, view_restrictions
+from articles.models import TreatmentArticlePage
+from core.pages import Unrestricted, public, route, view_restrictions
 from moderation.testing import publish_through_workflow
 from stories.factories import StoryIndexPageFactory
 from stories.tests.utils import SiteTree, live_story
@@ -130,3 +132,86 @@ class RoutingTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertIn("login", response["Location"])
         self.assertEqual(self.client.get(self.story.url).status_code, 200)
+
+
+class PublicTests(TestCase):
+    """``public()`` writes its SQL out by hand: it must keep Wagtail's answer for pages
+    in, under and beside restricted sections, on specific models, and when the query it
+    filters is itself nested in another one (its column then names another alias)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        home = SiteTree.home
+        cls.open_index = ArticleIndexPageFactory(parent=home, slug="open")
+        cls.closed_index = ArticleIndexPageFactory(parent=home, slug="closed")
+        cls.open_article = cls.article(cls.open_index, "open-article")
+        cls.restricted_article = cls.article(cls.open_index, "restricted-article")
+        cls.under_closed = cls.article(cls.closed_index, "under-closed")
+        cls.under_closed_too = cls.article(cls.closed_index, "under-closed-too")
+        for page, kind in [
+            (cls.restricted_article, PageViewRestriction.LOGIN),
+            (cls.closed_index, PageViewRestriction.PASSWORD),
+            (cls.under_closed_too, PageViewRestriction.LOGIN),  # nested in a restricted one
+        ]:
+            PageViewRestriction.objects.create(page=page, restriction_type=kind, password="x")
+        cls.story = live_story(SiteTree.index, title="Open story")
+
+    @staticmethod
+    def article(parent, slug):
+        return publish_through_workflow(
+            TreatmentArticlePageFactory(parent=parent, slug=slug, title=f"Dystonia {slug}")
+        )
+
+    def assertSamePages(self, ours, wagtails):
+        self.assertEqual(sorted(p.pk for p in ours), sorted(p.pk for p in wagtails))
+
+    def test_the_same_pages_as_wagtail(self):
+        for pages in [
+            Page.objects.all(),
+            Page.objects.live(),
+            TreatmentArticlePage.objects.all(),
+            TreatmentArticlePage.objects.child_of(self.open_index),
+            TreatmentArticlePage.objects.child_of(self.closed_index),
+            Page.objects.descendant_of(SiteTree.home, inclusive=True),
+        ]:
+            with self.subTest(query=str(pages.query)[-120:]):
+                self.assertSamePages(public(pages), pages.public())
+        self.assertSamePages(public(TreatmentArticlePage.objects.all()), [self.open_article])
+        self.assertIn(self.open_index.page_ptr, public(Page.objects.all()))
+        self.assertNotIn(self.closed_index.page_ptr, public(Page.objects.all()))
+
+    def test_the_same_pages_when_nested_in_another_query(self):
+        for index in [self.open_index, self.closed_index, SiteTree.index]:
+            with self.subTest(index=index.slug):
+                ours = public(TreatmentArticlePage.objects.child_of(index).live()).values("pk")
+                wagtails = TreatmentArticlePage.objects.child_of(index).live().public()
+                # Nested one and two levels deep, and beside other conditions.
+                self.assertSamePages(Page.objects.filter(pk__in=ours), wagtails)
+                self.assertSamePages(
+                    Page.objects.filter(pk__in=Page.objects.filter(pk__in=ours).values("pk")),
+                    wagtails,
+                )
+                self.assertSamePages(
+                    Page.objects.filter(Q(pk__in=ours) | Q(pk=self.story.pk)),
+                    [*wagtails, self.story],
+                )
+
+    def test_negated_it_finds_the_restricted_pages(self):
+        restricted = Page.objects.exclude(Unrestricted())
+        self.assertSamePages(
+            restricted, Page.objects.exclude(pk__in=Page.objects.public().values("pk"))
+        )
+        self.assertEqual(
+            {p.pk for p in restricted},
+            {
+                self.restricted_article.pk,
+                self.closed_index.pk,
+                self.under_closed.pk,
+                self.under_closed_too.pk,
+            },
+        )
+
+    def test_search_filters_on_it(self):
+        found = public(TreatmentArticlePage.objects.live()).search("dystonia")
+        self.assertEqual([p.pk for p in found], [self.open_article.pk])

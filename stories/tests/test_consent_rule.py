@@ -11,10 +11,11 @@ from hypothesis.extra.django import TestCase
 
 from consent import rules
 from consent.factories import ConsentFactory, PatientFactory
-from consent.models import AttributionStyle
+from consent.models import AttributionStyle, Consent
 from consent.rules import Channel, Identifier, Status
-from stories.models import Testimonial
+from stories.models import PatientStoryPage, Testimonial
 from stories.models.patient_content import visible_q
+from stories.tests.utils import SiteTree, live_story, live_testimonial
 from taxonomy.factories import ConditionFactory
 
 DAY = datetime.timedelta(days=1)
@@ -135,3 +136,87 @@ class ConsentRuleTests(TestCase):
             rules.problems(consent, []),
             ["The patient's consent is pending verification, not active."],
         )
+
+
+class ConsentRuleInEveryStateTests(TestCase):
+    """The SQL forms (``visible()``, the status column, the superseded mark) give the
+    Python form's answer for a consent in each state, on a page model (its consent
+    reached through a join) and a snippet, and when the query is nested in another."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteTree.make_tree()
+        now = timezone.now()
+        today = timezone.localdate(now)
+        states = {
+            "active": {},
+            "expires tomorrow": {"expires_on": today + DAY},
+            "expires today": {"expires_on": today},
+            "expired": {"expires_on": today - DAY},
+            "withdrawn": {"withdrawn_at": now - DAY},
+            "pending": {"verified_at": None},
+            "withdrawn and pending": {"withdrawn_at": now - DAY, "verified_at": None},
+            "superseded": {},
+            "superseded by a pending consent": {},
+            "superseded and expired": {"expires_on": today - DAY},
+        }
+        cls.stories, cls.testimonials = [], []
+        for name, facts in states.items():
+            story = live_story(SiteTree.index, title=f"Story {name}")
+            testimonial = live_testimonial(title=f"Testimonial {name}")
+            for item in (story, testimonial):
+                Consent.objects.filter(pk=item.consent_id).update(**facts)
+                if name.startswith("superseded"):
+                    verified = None if "pending" in name else now
+                    ConsentFactory(
+                        patient=item.consent.patient, supersedes=item.consent, verified_at=verified
+                    )
+            cls.stories.append(story)
+            cls.testimonials.append(testimonial)
+
+    def shown_in_python(self, items):
+        return {item.pk for item in items if item.may_show()}
+
+    def test_visible_is_what_the_python_form_allows(self):
+        for model, items in [(PatientStoryPage, self.stories), (Testimonial, self.testimonials)]:
+            with self.subTest(model=model.__name__):
+                items = model.objects.filter(pk__in=[i.pk for i in items]).select_related(
+                    "consent"
+                )
+                allowed = self.shown_in_python(items)
+                # Active, expiring tomorrow, and superseded by a consent not yet verified.
+                self.assertEqual(len(allowed), 3)
+                visible = model.objects.visible()
+                self.assertEqual(set(visible.values_list("pk", flat=True)), allowed)
+                # Nested: the rule's columns then name the inner query's aliases.
+                nested = model.objects.filter(pk__in=visible.values("pk"))
+                self.assertEqual(set(nested.values_list("pk", flat=True)), allowed)
+                hidden = model.objects.exclude(pk__in=visible.values("pk"))
+                self.assertEqual(
+                    set(hidden.values_list("pk", flat=True)), {i.pk for i in items} - allowed
+                )
+
+    def test_status_column_and_filters_are_the_python_status(self):
+        for model, items in [(PatientStoryPage, self.stories), (Testimonial, self.testimonials)]:
+            for item in model.objects.filter(pk__in=[i.pk for i in items]).with_consent_status():
+                with self.subTest(item=item.title):
+                    consent = Consent.objects.get(pk=item.consent_id)
+                    self.assertEqual(item.consent_status, rules.status_of(consent))
+        seen = set()
+        for consent in Consent.objects.all():
+            status = rules.status_of(consent)
+            seen.add(status)
+            for each in Status:
+                matched = Consent.objects.with_status(each).filter(pk=consent.pk).exists()
+                self.assertEqual(matched, each == status, (consent.pk, each, status))
+        self.assertEqual(seen, set(Status))
+
+    def test_superseded_mark_is_the_python_one(self):
+        for story in self.stories:
+            with self.subTest(story=story.title):
+                marked = (
+                    PatientStoryPage.objects.filter(pk=story.pk)
+                    .annotate(superseded=rules.superseded_exists("consent__"))
+                    .get()
+                )
+                self.assertEqual(marked.superseded, marked.consent.is_superseded)
