@@ -6,12 +6,48 @@ from django.utils import timezone
 from consent.models import Channel, Consent, ConsentText, Identifier, Patient
 
 
+FIRST_NAMES = (
+    "Aurelie",
+    "Bartholomew",
+    "Cosima",
+    "Dashiell",
+    "Evander",
+    "Florentyna",
+    "Ignatius",
+    "Leocadia",
+    "Octavian",
+    "Perpetua",
+    "Quentin",
+    "Seraphina",
+    "Thaddeus",
+    "Wilhelmina",
+)
+LAST_NAMES = (
+    "Abernethy",
+    "Fairbairn",
+    "Kowalczyk",
+    "Ollerenshaw",
+    "Pemberton",
+    "Quackenbush",
+    "Rutherford",
+    "Szczepanski",
+    "Vandermeer",
+    "Wetherell",
+    "Xenakis",
+    "Yardley",
+    "Zabriskie",
+)
+
+
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
 
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Names no test text contains: the publish check refuses content that shows a
+    # patient's name, and a Faker name that is also a word ("Day", "Mark", "Page") made
+    # tests fail at random. 14 and 13 names: 182 patients before a pair repeats.
+    first_name = factory.Iterator(FIRST_NAMES)
+    last_name = factory.Iterator(LAST_NAMES)
     legal_name = factory.LazyAttribute(lambda o: f"{o.first_name} {o.last_name}")
     date_of_birth = datetime.date(1972, 3, 14)
     town = "Springfield"

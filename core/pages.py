@@ -7,9 +7,9 @@ page rendered afresh these were half the queries. Here each is one query, or non
 """
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import Lookup, StartsWith
+from django.db.models.lookups import Lookup
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction
@@ -105,16 +105,11 @@ def _found(page, aliases):
     kind = page.specific_class
     if kind is None or isinstance(page, kind):
         return page.specific
-    specific = kind._default_manager.annotate(restricted=Exists(_restricting())).get(id=page.id)
+    specific = kind._default_manager.annotate(unrestricted=Unrestricted()).get(id=page.id)
     for name, value in page.__dict__.items():  # what .specific carries over
         specific.__dict__.setdefault(name, value)
-    specific._unrestricted = not specific.restricted and not aliases
+    specific._unrestricted = specific.unrestricted and not aliases
     return specific
-
-
-def _restricting():
-    """The view restrictions on a page (``OuterRef``) or any of its ancestors."""
-    return PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
 
 
 def view_restrictions(page):

@@ -2,7 +2,7 @@
 treatment article itself, which goes live only through moderation."""
 
 import math
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -96,17 +96,38 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
 
         return PatientStoryPage.objects.for_listing()
 
+    # The newest stories a condition's page shows; the rest are a link to the story
+    # listing filtered by the condition, so the page costs the same at any size.
+    CONDITION_STORIES = 6
+
     @path("conditions/<slug:slug>/", name="condition")
     def condition_view(self, request, slug):
         condition = get_object_or_404(Condition, slug=slug, live=True)
+        stories = list(
+            self.visible_stories()
+            .filter(condition=condition)
+            .order_by("-first_published_at", "-pk")[: self.CONDITION_STORIES + 1]
+        )
         return self._render_subpage(
             request,
             "articles/condition_page.html",
             condition=condition,
             condition_articles=self.live_articles().filter(conditions=condition),
-            condition_stories=self.visible_stories().filter(condition=condition),
+            condition_stories=stories[: self.CONDITION_STORIES],
+            # One story more than shown was found: a query for the listing, only then.
+            more_stories_url=self._stories_about(condition, request)
+            if len(stories) > self.CONDITION_STORIES
+            else "",
             **self._subpage_urls(request, self.condition_url(condition, request)),
         )
+
+    @staticmethod
+    def _stories_about(condition, request):
+        from stories.models import StoryIndexPage
+
+        listing = public(StoryIndexPage.objects.live()).order_by("path").first()
+        url = listing.get_url(request) if listing else None
+        return f"{url}?{urlencode({'condition': condition.slug})}" if url else ""
 
     @path("treatments/<slug:slug>/", name="treatment")
     def treatment_view(self, request, slug):

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail_factories import ImageFactory
 
 from articles.factories import TreatmentArticlePageFactory, body
-from articles.models import TreatmentArticlePage
+from articles.models import ArticleIndexPage, TreatmentArticlePage
 from articles.tests.helpers import json_ld, make_index, set_jurisdiction
 from consent.models import Identifier
 from core.models import Jurisdiction
@@ -312,3 +312,56 @@ class BrowseTests(TestCase):
     def test_uk_sites_have_no_page_for_a_prescription_only_medicine(self):
         set_jurisdiction(Jurisdiction.UK)
         self.assertEqual(self.client.get("/articles/treatments/toxin/").status_code, 404)
+
+
+class ConditionStoriesTests(TestCase):
+    """A condition's page shows its newest stories, a fixed number however many there
+    are, and links to the story listing filtered by the condition for the rest."""
+
+    @classmethod
+    def setUpTestData(cls):
+        index = make_index()
+        cls.condition = ConditionFactory(name="Cervical dystonia", slug="cervical-dystonia")
+        live_article(index, conditions=[cls.condition])
+        cls.listing = StoryIndexPageFactory(parent=index.get_parent())
+        cls.stories = [
+            publish_through_workflow(
+                PatientStoryPageFactory(
+                    parent=cls.listing, title=f"Story {n}", condition=cls.condition
+                )
+            )
+            for n in range(ArticleIndexPage.CONDITION_STORIES + 2)
+        ]
+        cls.url = f"/articles/conditions/{cls.condition.slug}/"
+
+    def test_the_newest_are_shown_and_the_rest_are_a_link_away(self):
+        shown = ArticleIndexPage.CONDITION_STORIES
+        with page_queries() as queries:
+            response = self.client.get(self.url)
+        self.assertContains(response, "story-card__title", count=shown)
+        for story in self.stories[-shown:]:
+            self.assertContains(response, f">{story.title}</a>")
+        for story in self.stories[:-shown]:
+            self.assertNotContains(response, f">{story.title}</a>")
+        more = f"{self.listing.url}?condition=cervical-dystonia"
+        self.assertContains(response, f'href="{more}">All patient stories about cervical dystonia')
+        listed = self.client.get(more)
+        for story in self.stories:
+            self.assertContains(listed, f">{story.title}</a>")
+        # Twice as many stories: the same queries.
+        for n in range(len(self.stories)):
+            publish_through_workflow(
+                PatientStoryPageFactory(parent=self.listing, condition=self.condition)
+            )
+        with page_queries() as more_queries:
+            self.client.get(self.url)
+        self.assertEqual(len(more_queries), len(queries))
+
+    def test_no_link_when_every_story_is_shown(self):
+        for story in self.stories[ArticleIndexPage.CONDITION_STORIES :]:
+            story.unpublish()
+        response = self.client.get(self.url)
+        self.assertContains(
+            response, "story-card__title", count=ArticleIndexPage.CONDITION_STORIES
+        )
+        self.assertNotContains(response, "All patient stories about")
