@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from consent.models import Channel, Consent, ConsentText, Identifier, Patient
 
-
 FIRST_NAMES = (
     "Aurelie",
     "Bartholomew",

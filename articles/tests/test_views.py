@@ -349,7 +349,7 @@ class ConditionStoriesTests(TestCase):
         for story in self.stories:
             self.assertContains(listed, f">{story.title}</a>")
         # Twice as many stories: the same queries.
-        for n in range(len(self.stories)):
+        for _ in range(len(self.stories)):
             publish_through_workflow(
                 PatientStoryPageFactory(parent=self.listing, condition=self.condition)
             )
