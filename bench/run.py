@@ -451,12 +451,13 @@ def uncached_phase(load, server, port, pages, env):
     return rows
 
 
-def many_phase(load, port, index_path, condition_slug):
+def many_phase(load, port, index_path, condition_path, condition_slug):
     deep = MANY_STORIES // 12 // 2
     paths = [
         ("Listing, first page", index_path),
         ("Listing, deep page", f"{index_path}?page={deep}"),
         ("Listing, filtered", f"{index_path}?condition={condition_slug}&page=3"),
+        ("Condition page", condition_path),
         ("Search", f"/search/?q={SEARCH_QUERY}"),
         ("Search, page 20", "/search/?q=neck+spasm&page=20"),
     ]
@@ -556,7 +557,10 @@ def main():
         generated_in = time.monotonic() - started
         uncached = start_server(gunicorn("cms.wsgi", uncached_port), uncached_env, uncached_port)
         index_path = next(path for row, path in pages if row == "Story listing")
-        many_rows = many_phase(load, uncached_port, index_path, "cervical-dystonia")
+        condition_path = next(path for row, path in pages if row == "Condition")
+        many_rows = many_phase(
+            load, uncached_port, index_path, condition_path, condition_path.split("/")[-2]
+        )
         memory = rss_mib(workers_of(uncached))
     finally:
         for process in (server, uncached):
