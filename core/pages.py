@@ -37,7 +37,7 @@ def route(root, request, path_components):
             path__startswith=root.path,
             depth__gt=root.depth,
             depth__lte=root.depth + len(path_components),
-        )
+        ).order_by()  # read into a dict: Wagtail's ordering by path is work for nothing
         if page.url_path in url_paths
     }
     parent, aliases = root, root.alias_of_id is not None
