@@ -101,9 +101,10 @@ class ConsentCondition(Expression):
 
     Each column named in braces is an ``F`` resolved against the query, so it names the
     consent's table (joined once) however the query is joined or nested; ``{day}`` is
-    the day as a parameter. Written as SQL text because built from lookups the rule
-    cost ~1 ms of CPU to build and compile, in nearly every public query. A literal
-    ``%`` would be written ``%%``."""
+    the day as a parameter. ``prefix`` leads to one consent (a foreign key), never to
+    many: negated, the condition is about that consent alone. Written as SQL text
+    because, built from lookups, the rule cost ~1 ms of CPU to build and compile in
+    nearly every public query. A literal ``%`` would be written ``%%``."""
 
     output_field = models.BooleanField()
 
@@ -120,12 +121,18 @@ class ConsentCondition(Expression):
         self.columns = dict(zip(self.columns, exprs, strict=True))
 
     def as_sql(self, compiler, connection, **extra):
-        # Columns compile without parameters: the only ones are the day's, in text order.
-        named = {name: compiler.compile(column)[0] for name, column in self.columns.items()}
-        day = connection.ops.adapt_datefield_value(self.day)
-        params = [day for _, name, _, _ in Formatter().parse(self.sql) if name == "day"]
+        compiled = {name: compiler.compile(column) for name, column in self.columns.items()}
+        compiled["day"] = ("%s", [connection.ops.adapt_datefield_value(self.day)])
+        # Each placeholder's parameters, in the order the placeholders appear.
+        params = [
+            param
+            for _, name, _, _ in Formatter().parse(self.sql)
+            if name
+            for param in compiled[name][1]
+        ]
         # Compiled columns and placeholders only: no user text is formatted in.
-        return f"({self.sql.format(day='%s', **named)})", params
+        sql = self.sql.format(**{name: sql for name, (sql, _) in compiled.items()})
+        return f"({sql})", params
 
 
 def superseded_exists(prefix):

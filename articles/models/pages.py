@@ -17,7 +17,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from articles.blocks import INLINE_FEATURES, ArticleBodyBlock
@@ -125,7 +125,11 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
     def _stories_about(condition, request):
         from stories.models import StoryIndexPage
 
-        listing = public(StoryIndexPage.objects.live()).order_by("path").first()
+        listings = public(StoryIndexPage.objects.live())
+        site = Site.find_for_request(request)  # found already: no query
+        if site is not None:
+            listings = listings.descendant_of(site.root_page)
+        listing = listings.order_by("path").first()
         url = listing.get_url(request) if listing else None
         return f"{url}?{urlencode({'condition': condition.slug})}" if url else ""
 
