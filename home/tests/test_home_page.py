@@ -21,7 +21,12 @@ from stories.factories import (
     PatientPhotoFactory,
     StoryIndexPageFactory,
 )
-from stories.tests.utils import expired_yesterday, live_story, live_testimonial
+from stories.tests.utils import (
+    expired_yesterday,
+    live_story,
+    live_testimonial,
+    private_columns_read,
+)
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
@@ -84,6 +89,13 @@ class HomePageTests(TestCase):
         # Beside every patient's words: the allowed attribution and that experiences vary.
         self.assertContains(response, "Individual experiences vary.", count=2)
         self.assertContains(response, self.story_pages[0].attribution())
+
+    def test_featured_content_reads_of_the_patient_only_what_it_shows(self):
+        self.feature([self.story_pages[0]], [self.testimonials[0]])
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get("/")
+        self.assertContains(response, "Individual experiences vary.", count=2)
+        self.assertEqual(private_columns_read(captured), [])
 
     def test_a_section_whose_items_are_all_hidden_is_left_out(self):
         self.feature([self.hidden_story], [self.hidden_testimonial])

@@ -21,12 +21,14 @@ from core.pages import OneQueryRestrictions, public
 from moderation.publishing import ModeratedMixin
 from stories.blocks import FeaturedTestimonialsBlock, StoryBodyBlock
 from stories.models.patient_content import (
+    SHOWN_FIELDS,
     PatientContent,
     consent_status_expression,
     normalise,
     search_visible,
     visible_q,
 )
+from stories.models.photos import card_renditions
 from stories.panels import patient_content_panels
 
 
@@ -42,11 +44,17 @@ class StoryQuerySet(PageQuerySet):
     def for_listing(self, at=None):
         return self.visible(at).with_cards()
 
+    # The story's own columns a card reads (stories/includes/story_card.html).
+    CARD_FIELDS = ("title", "url_path", "summary", "first_published_at", "live", "hero_image")
+
     def with_cards(self):
-        """What a story card shows, joined or prefetched: no query per card."""
-        return self.select_related(
-            "consent__patient", "hero_image", "condition", "treatment"
-        ).prefetch_related("hero_image__renditions")
+        """What a story card shows, joined or prefetched: no query per card, and only the
+        columns a card reads (a story's body and a patient's record are not loaded)."""
+        return (
+            self.select_related("consent__patient", "hero_image", "condition", "treatment")
+            .only(*self.CARD_FIELDS, *SHOWN_FIELDS)
+            .prefetch_related(card_renditions())
+        )
 
     def with_consent_status(self, at=None):
         return self.select_related("consent__patient").annotate(

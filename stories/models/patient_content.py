@@ -20,6 +20,24 @@ from consent.rules import Channel, Identifier
 # FTC 16 CFR 255.2: a testimonial implies typical results unless told otherwise.
 EXPERIENCES_VARY = "Individual experiences vary."
 
+# What visitors see of a patient's content besides its own text (``attribution()``,
+# ``material_connection_disclosure()``, the consent rule's inputs): public lists load
+# these columns and no other of the consent or the patient, so a public page never
+# holds a legal name or contact data, and its query stays small.
+SHOWN_FIELDS = (
+    "attribution_style",
+    "show_age",
+    "show_town",
+    "identifiers_shown",
+    "condition",
+    "treatment",
+    "consent__material_connection",
+    "consent__patient__first_name",
+    "consent__patient__last_name",
+    "consent__patient__date_of_birth",
+    "consent__patient__town",
+)
+
 
 def consent_status_expression(at=None):
     """Each row's consent status, for the admin listings (one query for all rows)."""

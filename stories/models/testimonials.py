@@ -16,6 +16,7 @@ from consent.models import Identifier
 from core.pages import OneQueryRestrictions
 from moderation.publishing import ModeratedMixin
 from stories.models.patient_content import (
+    SHOWN_FIELDS,
     PatientContent,
     consent_status_expression,
     normalise,
@@ -37,9 +38,14 @@ class TestimonialQuerySet(models.QuerySet):
     def for_display(self, at=None):
         """Every testimonial, each marked ``visible_now``, with what templates need: the
         embedded block loads all of a page's testimonials with this in one query."""
-        return self.select_related(*DISPLAY_RELATED).annotate(
+        return self.with_display().annotate(
             visible_now=ExpressionWrapper(visible_q(at), output_field=BooleanField())
         )
+
+    def with_display(self):
+        """What stories/includes/testimonial.html shows, joined, and only those columns
+        (of the consent and the patient, what the attribution and disclosure need)."""
+        return self.select_related(*DISPLAY_RELATED).only(*DISPLAY_FIELDS, *SHOWN_FIELDS)
 
     def with_consent_status(self, at=None):
         return self.select_related("consent__patient").annotate(
@@ -48,6 +54,8 @@ class TestimonialQuerySet(models.QuerySet):
 
 
 DISPLAY_RELATED = ("consent__patient", "photo", "video", "condition", "treatment")
+# The testimonial's own columns that a display (and its API form) reads.
+DISPLAY_FIELDS = ("title", "quote", "live", "photo", "video")
 
 
 class Testimonial(
@@ -198,7 +206,9 @@ class TestimonialIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        testimonials = list(Testimonial.objects.visible().order_by("-first_published_at"))
+        testimonials = list(
+            Testimonial.objects.visible().with_display().order_by("-first_published_at")
+        )
         context["testimonials"] = testimonials
         # US fair balance: name a prescription medicine, show its safety information.
         context["safety_treatments"] = list(

@@ -12,7 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from consent.models import Channel, Identifier, MaterialConnection
 from stories.factories import SHOWN, ActiveConsentFactory, PatientPhotoFactory
 from stories.models import StoryIndexPage
-from stories.tests.utils import SiteTree, consent_edited_in_place, expired_yesterday, live_story
+from stories.tests.utils import (
+    SiteTree,
+    consent_edited_in_place,
+    expired_yesterday,
+    live_story,
+    private_columns_read,
+)
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 # Every listing page costs this many queries, whether it shows 1 story or 12 of many:
@@ -179,6 +185,17 @@ class OneStoryTests(TestCase):
         count, response = queries_for(self.client, self.index.url)
         self.assertContains(response, "story-card__title", count=1)
         self.assertEqual(count, LISTING_QUERIES)
+
+    def test_a_listing_reads_of_the_patient_only_what_its_cards_show(self):
+        # The attribution needs a first name, an initial, an age and a town: the legal
+        # name, contact data and representative stay out of the web page's queries.
+        with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as q:
+            response = self.client.get(self.index.url)
+        self.assertContains(response, "Maria G., 54")
+        sql = " ".join(query["sql"] for query in q)
+        self.assertIn('"consent_patient"."first_name"', sql)
+        self.assertEqual(private_columns_read(q), [])
+        self.assertNotIn('"stories_patientstorypage"."body"', sql)
 
     def test_a_card_shows_the_attribution_the_disclosure_and_that_experiences_vary(self):
         response = self.client.get(self.index.url)

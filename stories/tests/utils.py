@@ -58,3 +58,11 @@ class SiteTree:
         cls.home = HomePage.objects.get()
         cls.index = StoryIndexPageFactory(parent=cls.home)
         cls.testimonial_index = TestimonialIndexPageFactory(parent=cls.home)
+
+
+def private_columns_read(queries):
+    """The patient's columns beyond an attribution (legal name, contact data, their
+    representative) that ``queries`` (CaptureQueriesContext's) select."""
+    sql = " ".join(query["sql"] for query in queries)
+    private = ("legal_name", "email", "phone", "representative_name", "representative_authority")
+    return [column for column in private if f'"consent_patient"."{column}"' in sql]
