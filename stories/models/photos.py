@@ -89,6 +89,12 @@ class PatientPhotoRendition(AbstractRendition):
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
+    def __setstate__(self, state):
+        # Only the renditions cache unpickles a rendition: mark it as found there, as
+        # Wagtail marks prefetched ones, or Wagtail writes it back to Redis at every use.
+        super().__setstate__(state)
+        self._from_cache = True
+
     @staticmethod
     def construct_cache_key(image, filter_cache_key, filter_spec):
         # Kept apart from public images' renditions in the shared cache.

@@ -3,6 +3,7 @@ at request time, gone the moment the consent ends."""
 
 import re
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,6 +56,15 @@ class PatientPhotoServingTests(SiteTree, TestCase):
         )
         self.assertTrue(urls, "the story and its listing show the photo")
         return sorted(set(urls))
+
+    def test_a_story_page_reads_its_photo_renditions_from_the_cache_without_rewriting_them(self):
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            first = self.client.get(self.story.url)  # makes and caches the renditions
+            with mock.patch.object(cache, "set_many", wraps=cache.set_many) as writes:
+                again = self.client.get(self.story.url)
+        self.assertEqual(photo_urls(again), photo_urls(first))
+        self.assertTrue(photo_urls(again))
+        writes.assert_not_called()
 
     def test_files_live_outside_the_public_media_folder(self):
         path = Path(self.photo.file.path)
