@@ -100,12 +100,16 @@ def _routes_itself(page, rest):
 
 def _found(page, aliases):
     """``page.specific``, read with whether a view restriction covers it (the serve
-    hook then asks no more). An alias takes its source page's restrictions, so with
-    one on the way they are read as Wagtail reads them."""
+    hook then asks no more), and with what its class's ``for_serving(queryset)`` adds.
+    An alias takes its source page's restrictions, so with one on the way they are read
+    as Wagtail reads them."""
     kind = page.specific_class
     if kind is None or isinstance(page, kind):
         return page.specific
-    specific = kind._default_manager.annotate(unrestricted=Unrestricted()).get(id=page.id)
+    pages = kind._default_manager.annotate(unrestricted=Unrestricted())
+    if hasattr(kind, "for_serving"):
+        pages = kind.for_serving(pages)
+    specific = pages.get(id=page.id)
     for name, value in page.__dict__.items():  # what .specific carries over
         specific.__dict__.setdefault(name, value)
     specific._unrestricted = specific.unrestricted and not aliases

@@ -18,7 +18,7 @@ from stories.models import PatientStoryPage, StoryIndexPage
 BUDGETS = {
     "home": 8,
     "listing": 7,
-    "story": 6,
+    "story": 5,
     "article": 6,
     "condition": 7,
 }

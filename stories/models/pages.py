@@ -433,23 +433,35 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
 
     SHOWN_RELATIONS = ("consent", "hero_image", "condition", "treatment")
 
-    def read_for_serving(self):
-        """Read afresh, once per request, what the page shows beside its own row: its
-        consent (with the patient, and whether a verified consent supersedes it), hero
-        photo, condition and treatment in one query, and the videos of its body in one
-        more, which the body's blocks then render. The consent check, the template, the
-        social tags and the JSON-LD all use these, so none reads them again; nothing is
-        kept beyond the request (the page is loaded anew for each)."""
-        row = (
-            type(self)
-            .objects.filter(pk=self.pk)
-            .order_by()
-            .select_related("consent__patient", "hero_image", "condition", "treatment")
-            .annotate(consent_superseded=superseded_exists("consent__"))
-            .only("pk", *self.SHOWN_RELATIONS)
-            .first()
+    @classmethod
+    def for_serving(cls, pages):
+        """``pages`` with what the page shows beside its own row: its consent (with the
+        patient, and whether a verified consent supersedes it), hero photo, condition
+        and treatment. Routing (core.pages) reads the page to serve with these."""
+        return pages.select_related(*cls.SERVED_RELATED).annotate(
+            consent_superseded=superseded_exists("consent__")
         )
-        if row is not None:
+
+    SERVED_RELATED = ("consent__patient", "hero_image", "condition", "treatment")
+
+    def read_for_serving(self):
+        """Read afresh, once per request, what ``for_serving`` adds to the page's row
+        (none when routing read the page with them, in this request), and the videos
+        of its body in one query, which the body's blocks then render. The consent
+        check, the template, the social tags and the JSON-LD all use these, so none
+        reads them again; nothing is kept beyond the request (the page is loaded anew
+        for each)."""
+        if "consent_superseded" in self.__dict__:
+            row = self  # read with the page, by routing
+        else:
+            row = (
+                self.for_serving(type(self).objects.filter(pk=self.pk).order_by())
+                .only("pk", *self.SHOWN_RELATIONS)
+                .first()
+            )
+        if row is self:
+            self.consent.__dict__["is_superseded"] = self.consent_superseded
+        elif row is not None:
             for name in self.SHOWN_RELATIONS:
                 # Only what this copy of the page points to: a publish between routing
                 # and now leaves the rest to be read lazily, as before.

@@ -1,5 +1,7 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.http import Http404
+from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
@@ -13,7 +15,7 @@ from stories.factories import (
     PatientPhotoFactory,
     story_body,
 )
-from stories.models import StoryRelatedArticle
+from stories.models import PatientStoryPage, StoryRelatedArticle
 from stories.tests.utils import SiteTree, live_story, live_testimonial
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
@@ -83,9 +85,10 @@ class QueryBudgetTests(TestCase):
 class StoryPageBudgetTests(TestCase):
     """A story reads what it shows once per request, however much it shows: its consent
     with the patient and whether it is superseded, hero photo, condition and treatment
-    in one query, its videos in one, its related articles in one."""
+    with the page itself as routing finds it (PatientStoryPage.for_serving), its videos
+    in one query, its related articles in one."""
 
-    BUDGET = 3  # the page's own queries (core.testing.page_queries)
+    BUDGET = 2  # the page's own queries (core.testing.page_queries)
 
     @classmethod
     def setUpTestData(cls):
@@ -134,3 +137,17 @@ class StoryPageBudgetTests(TestCase):
             withdrawn_at=story.consent.signed_at
         )
         self.assertEqual(self.client.get(story.url).status_code, 404)
+
+    def test_a_story_loaded_elsewhere_reads_its_consent_when_served(self):
+        # Not found by core.pages' routing (another root, a preview's revision): the
+        # page reads its consent itself, in this request.
+        story = self.story()
+        request = RequestFactory().get(story.url)
+        request.user = AnonymousUser()
+        self.assertEqual(PatientStoryPage.objects.get(pk=story.pk).serve(request).status_code, 200)
+        type(story.consent).objects.filter(pk=story.consent_id).update(
+            withdrawn_at=story.consent.signed_at
+        )
+        page = PatientStoryPage.objects.get(pk=story.pk)
+        with self.assertRaises(Http404):
+            page.serve(request)
