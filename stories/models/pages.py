@@ -451,17 +451,24 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
         check, the template, the social tags and the JSON-LD all use these, so none
         reads them again; nothing is kept beyond the request (the page is loaded anew
         for each)."""
-        if "consent_superseded" in self.__dict__:
-            row = self  # read with the page, by routing
-        else:
-            row = (
-                self.for_serving(type(self).objects.filter(pk=self.pk).order_by())
-                .only("pk", *self.SHOWN_RELATIONS)
-                .first()
-            )
-        if row is self:
+        if "consent_superseded" in self.__dict__:  # read with the page, by routing
             self.consent.__dict__["is_superseded"] = self.consent_superseded
-        elif row is not None:
+        else:
+            self.read_shown_relations()
+        ids = self.media_ids()
+        if ids:
+            videos = [child.value for child in self.body.blocks_by_name("patient_video")]
+            unique = {item.pk: item for item in videos if item is not None}
+            ordered = sorted(unique.values(), key=lambda item: item.created_at, reverse=True)
+            self._served_media = (ids, ordered)
+
+    def read_shown_relations(self):
+        row = (
+            self.for_serving(type(self).objects.filter(pk=self.pk).order_by())
+            .only("pk", *self.SHOWN_RELATIONS)
+            .first()
+        )
+        if row is not None:
             for name in self.SHOWN_RELATIONS:
                 # Only what this copy of the page points to: a publish between routing
                 # and now leaves the rest to be read lazily, as before.
@@ -471,12 +478,6 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
             if row.consent_id == self.consent_id:
                 # Consent.is_superseded, asked in the same query as the consent itself.
                 self.consent.__dict__["is_superseded"] = row.consent_superseded
-        ids = self.media_ids()
-        if ids:
-            videos = [child.value for child in self.body.blocks_by_name("patient_video")]
-            unique = {item.pk: item for item in videos if item is not None}
-            ordered = sorted(unique.values(), key=lambda item: item.created_at, reverse=True)
-            self._served_media = (ids, ordered)
 
     def serve(self, request, *args, **kwargs):
         # The full check, coverage included, on every request: the consent may have

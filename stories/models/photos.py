@@ -104,11 +104,11 @@ class PatientPhotoRendition(AbstractRendition):
 
 
 # The sizes of a story card's photo: story_card.html's {% picture %} tag says the same
-# (stories/tests/test_listing.py checks), since a template tag takes no variable here.
+# (a tag takes no variable for them; stories/tests/test_listing.py checks the two agree).
 CARD_PICTURE = "format-{avif,webp,jpeg} fill-{400x250,800x500}"
 
 
-def card_renditions(lookup="hero_image__renditions"):
+def card_renditions():
     """Prefetch the renditions a card shows, not the dozen more a photo has for its
     story page and social previews. Wagtail looks no further than what is prefetched,
     and makes a rendition missing from it, as it would without a prefetch."""
@@ -116,5 +116,6 @@ def card_renditions(lookup="hero_image__renditions"):
 
     specs = Filter.expand_spec(CARD_PICTURE)
     return models.Prefetch(
-        lookup, queryset=PatientPhotoRendition.objects.filter(filter_spec__in=specs)
+        "hero_image__renditions",
+        queryset=PatientPhotoRendition.objects.filter(filter_spec__in=specs),
     )

@@ -6,12 +6,14 @@ import re
 
 from django.db import connection
 from django.db.models import Count
+from django.template.loader import get_template
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from consent.models import Channel, Identifier, MaterialConnection
 from stories.factories import SHOWN, ActiveConsentFactory, PatientPhotoFactory
 from stories.models import StoryIndexPage
+from stories.models.photos import CARD_PICTURE
 from stories.tests.utils import (
     SiteTree,
     consent_edited_in_place,
@@ -139,6 +141,12 @@ class ManyStoriesTests(TestCase):
         self.assertContains(last, f'href="/stories/?page={last_page}" aria-current="page"')
         first = self.client.get(self.index.url + "?page=abc")
         self.assertContains(first, 'href="/stories/" aria-current="page"')
+
+    def test_cards_prefetch_the_renditions_their_picture_shows(self):
+        # The prefetch is limited to these sizes (stories.models.photos.card_renditions):
+        # a size only in the template would cost a query per card.
+        card = get_template("stories/includes/story_card.html").template.source
+        self.assertIn(f"{{% picture story.hero_image {CARD_PICTURE} ", card)
 
     def test_cards_use_responsive_images_with_formats_and_dimensions(self):
         response = self.client.get(self.index.url)
