@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self):
-        from core import pagecache
+        from core import pagecache, sites
 
         pagecache.connect()
+        sites.connect()

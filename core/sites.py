@@ -1,20 +1,25 @@
-"""The request's site and the organisation's settings in one query.
+"""The request's site and the organisation's settings, without a query.
 
 Every page needs both: Wagtail finds the site (``Site.find_for_request``) and the
 templates read ``settings.core.OrganisationSettings`` (``for_request``), a query each.
-``find_site`` answers Wagtail's lookup with the settings joined in and leaves both where
-Wagtail looks for them on the request, so neither asks again.
+``find_site`` answers Wagtail's lookup from every site, read with its root page and
+settings in one query and kept in Django's cache (as Wagtail keeps the sites' root
+paths), and leaves both where Wagtail looks for them on the request. Any save or
+deletion of a site, its settings or a page drops the cached sites, so the next request
+reads them again.
 """
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
-from wagtail.models import Site
+from wagtail.models import Page, Site
 from wagtail.models.sites import (
     MATCH_DEFAULT,
     MATCH_HOSTNAME,
     MATCH_HOSTNAME_DEFAULT,
     MATCH_HOSTNAME_PORT,
 )
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.models import OrganisationSettings
 
@@ -45,12 +50,10 @@ def _site_for(hostname, port):
         return MATCH_DEFAULT
 
     # Ranked here rather than in SQL: a CASE costs more to build than the sort of a few rows.
-    sites = sorted(
-        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
-        .order_by()
-        .select_related("root_page", "organisationsettings"),
-        key=match,
-    )
+    candidates = [
+        site for site in all_sites() if site.hostname == hostname or site.is_default_site
+    ]
+    sites = sorted(candidates, key=match)
     if not sites:
         return None
     if len(sites) == 1 or match(sites[0]) in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT):
@@ -59,3 +62,35 @@ def _site_for(hostname, port):
         # The default site, unless exactly one other site has this hostname.
         return sites[len(sites) == 2]
     return None
+
+
+KEY = "core:sites"
+TIMEOUT = 300  # a change made without signals (a queryset update) shows within this
+
+
+def all_sites():
+    """Every site with its root page and organisation settings (new objects each time:
+    the cache hands out copies)."""
+    sites = cache.get(KEY)
+    if sites is None:
+        sites = list(Site.objects.order_by().select_related("root_page", "organisationsettings"))
+        cache.set(KEY, sites, TIMEOUT)
+    return sites
+
+
+def forget_sites(**kwargs):
+    cache.delete(KEY)
+
+
+def _forget_on_change(sender, **kwargs):
+    if issubclass(sender, (Site, OrganisationSettings, Page)):
+        forget_sites()
+
+
+def connect():
+    # A site's hostname, port, default or root; its settings; a root page's URL path,
+    # liveness or place in the tree: any of these changes which site answers, or how.
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(forget_sites, dispatch_uid=f"core.sites.{id(signal)}")
+    post_save.connect(_forget_on_change, dispatch_uid="core.sites.saved")
+    post_delete.connect(_forget_on_change, dispatch_uid="core.sites.deleted")

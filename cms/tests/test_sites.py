@@ -1,5 +1,6 @@
-"""The site is found with the organisation's settings in one query (core.sites), and it
-is the site Wagtail's own lookup finds for every host and port."""
+"""The site is found with the organisation's settings in one query, then from Django's
+cache until a site, its settings or a page changes (core.sites), and it is the site
+Wagtail's own lookup finds for every host and port."""
 
 from django.test import RequestFactory, TestCase
 from wagtail.models import Page, Site
@@ -56,15 +57,36 @@ class FindSiteTests(TestCase):
         self.assertIsNone(find_site(request_for("other.test", 9000)))
         self.assert_same_as_wagtail()
 
-    def test_the_settings_come_with_the_site_in_one_query(self):
+    def test_the_settings_come_with_the_site_in_one_query_then_none(self):
         site = self.add_site("main.test", default=True)
         OrganisationSettings.objects.create(site=site, name="Lakeside Clinic")
+        for queries in (1, 0):  # read, then from the cache
+            request = request_for("main.test", 80)
+            with self.assertNumQueries(queries):
+                self.assertEqual(find_site(request), site)
+                self.assertEqual(Site.find_for_request(request), site)
+                self.assertEqual(OrganisationSettings.for_request(request).name, "Lakeside Clinic")
+                self.assertEqual(find_site(request).root_page, self.root)
+
+    def test_a_change_to_a_site_its_settings_or_its_root_is_seen_at_the_next_request(self):
+        main = self.add_site("main.test", default=True)
+        settings = OrganisationSettings.objects.create(site=main, name="Lakeside Clinic")
+        find_site(request_for("other.test", 80))  # cached: the default answers
+        other = self.add_site("other.test")
+        self.assertEqual(find_site(request_for("other.test", 80)), other)
+        other.port = 8080
+        other.save()
+        self.assertEqual(find_site(request_for("other.test", 8080)), other)
+        settings.name = "Hillside Clinic"
+        settings.save()
         request = request_for("main.test", 80)
-        with self.assertNumQueries(1):
-            self.assertEqual(find_site(request), site)
-            self.assertEqual(Site.find_for_request(request), site)
-            self.assertEqual(OrganisationSettings.for_request(request).name, "Lakeside Clinic")
-            self.assertEqual(find_site(request).root_page, self.root)
+        find_site(request)
+        self.assertEqual(OrganisationSettings.for_request(request).name, "Hillside Clinic")
+        other.delete()
+        self.assertEqual(find_site(request_for("other.test", 8080)), main)
+        self.root.title = "Renamed root"
+        self.root.save()
+        self.assertEqual(find_site(request_for("main.test", 80)).root_page.title, "Renamed root")
 
     def test_a_site_without_settings_gets_them_made_as_wagtail_would(self):
         site = self.add_site("main.test", default=True)
