@@ -100,7 +100,11 @@ def home_sections(home, request):
             for block in home.featured_testimonials
             if block.block.is_visible(block.value)
         ],
-        "latest_articles": list(articles.order_by("-first_published_at")[: home.LATEST_ARTICLES]),
+        "latest_articles": list(
+            TreatmentArticlePage.cards(articles.order_by("-first_published_at"))[
+                : home.LATEST_ARTICLES
+            ]
+        ),
         "article_index": article_index,
         "story_index": story_index,
         "browse_conditions": conditions,

@@ -51,7 +51,9 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
     def live_articles(self):
         """The live articles here, by title, with what their cards show (their own
         fields): a condition's or treatment's page lists them in one query."""
-        return public(TreatmentArticlePage.objects.child_of(self).live()).order_by("title")
+        return TreatmentArticlePage.cards(
+            public(TreatmentArticlePage.objects.child_of(self).live()).order_by("title")
+        )
 
     @staticmethod
     def subpage_path(name, slug):
@@ -256,6 +258,14 @@ class TreatmentArticlePage(OneQueryRestrictions, ModeratedMixin, Page):
 
     class Meta:
         verbose_name = "treatment article"
+
+    # What an article's card shows (articles/_article_card.html): lists load no more
+    # (not the body, the largest column).
+    CARD_FIELDS = ("title", "url_path", "summary", "last_reviewed")
+
+    @classmethod
+    def cards(cls, articles):
+        return articles.only(*cls.CARD_FIELDS)
 
     # Validation and publishing rules
 

@@ -305,6 +305,17 @@ class BrowseTests(TestCase):
         self.assertContains(response, "Toxin for dystonia")
         self.assertNotContains(response, "Migraine basics")
 
+    def test_article_lists_read_what_their_cards_show_and_not_the_bodies(self):
+        for path in (self.index.url, "/articles/conditions/cervical-dystonia/", "/"):
+            with self.subTest(path=path):
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.client.get(path)
+                self.assertContains(response, "Toxin for dystonia")
+                self.assertContains(response, "card--article")
+                sql = " ".join(query["sql"] for query in queries)
+                self.assertIn('"articles_treatmentarticlepage"."summary"', sql)
+                self.assertNotIn('"articles_treatmentarticlepage"."body"', sql)
+
     def test_unknown_condition_or_treatment_is_not_found(self):
         self.assertEqual(self.client.get("/articles/conditions/nope/").status_code, 404)
         self.assertEqual(self.client.get("/articles/treatments/nope/").status_code, 404)
