@@ -10,7 +10,7 @@ reads them again.
 """
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import (
@@ -94,3 +94,5 @@ def connect():
         signal.connect(forget_sites, dispatch_uid=f"core.sites.{id(signal)}")
     post_save.connect(_forget_on_change, dispatch_uid="core.sites.saved")
     post_delete.connect(_forget_on_change, dispatch_uid="core.sites.deleted")
+    # A data migration saves through historical models, whose signals name no class here.
+    post_migrate.connect(forget_sites, dispatch_uid="core.sites.migrated")

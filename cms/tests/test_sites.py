@@ -2,6 +2,8 @@
 cache until a site, its settings or a page changes (core.sites), and it is the site
 Wagtail's own lookup finds for every host and port."""
 
+from django.apps import apps
+from django.db.models.signals import post_migrate
 from django.test import RequestFactory, TestCase
 from wagtail.models import Page, Site
 
@@ -87,6 +89,20 @@ class FindSiteTests(TestCase):
         self.root.title = "Renamed root"
         self.root.save()
         self.assertEqual(find_site(request_for("main.test", 80)).root_page.title, "Renamed root")
+
+    def test_a_migration_drops_the_cached_sites(self):
+        # Data migrations save through historical models: no signal names Site.
+        self.add_site("main.test", default=True)
+        find_site(request_for("other.test", 80))
+        Site.objects.filter(hostname="main.test").update(hostname="renamed.test")
+        self.assertEqual(find_site(request_for("x.test", 80)).hostname, "main.test")  # cached
+        # What migrate sends for an app after its migrations (home's own handler, which
+        # may save the default site, is for the home app only).
+        core = apps.get_app_config("core")
+        post_migrate.send(
+            sender=core, app_config=core, verbosity=0, interactive=False, using="default"
+        )
+        self.assertEqual(find_site(request_for("x.test", 80)).hostname, "renamed.test")
 
     def test_a_site_without_settings_gets_them_made_as_wagtail_would(self):
         site = self.add_site("main.test", default=True)
