@@ -90,8 +90,9 @@ def _forget_on_change(sender, **kwargs):
 def connect():
     # A site's hostname, port, default or root; its settings; a root page's URL path,
     # liveness or place in the tree: any of these changes which site answers, or how.
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(forget_sites, dispatch_uid=f"core.sites.{id(signal)}")
+    page_published.connect(forget_sites, dispatch_uid="core.sites.published")
+    page_unpublished.connect(forget_sites, dispatch_uid="core.sites.unpublished")
+    post_page_move.connect(forget_sites, dispatch_uid="core.sites.moved")
     post_save.connect(_forget_on_change, dispatch_uid="core.sites.saved")
     post_delete.connect(_forget_on_change, dispatch_uid="core.sites.deleted")
     # A data migration saves through historical models, whose signals name no class here.
