@@ -10,17 +10,17 @@ reads them again.
 """
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.http.request import split_domain_port
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.models.sites import (
     MATCH_DEFAULT,
     MATCH_HOSTNAME,
     MATCH_HOSTNAME_DEFAULT,
     MATCH_HOSTNAME_PORT,
 )
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.cached import drop_on_change
 from core.models import OrganisationSettings
 
 
@@ -78,22 +78,9 @@ def all_sites():
     return sites
 
 
-def forget_sites(**kwargs):
-    cache.delete(KEY)
-
-
-def _forget_on_change(sender, **kwargs):
-    if issubclass(sender, (Site, OrganisationSettings, Page)):
-        forget_sites()
-
-
 def connect():
     # A site's hostname, port, default or root; its settings; a root page's URL path,
     # liveness or place in the tree: any of these changes which site answers, or how.
-    page_published.connect(forget_sites, dispatch_uid="core.sites.published")
-    page_unpublished.connect(forget_sites, dispatch_uid="core.sites.unpublished")
-    post_page_move.connect(forget_sites, dispatch_uid="core.sites.moved")
-    post_save.connect(_forget_on_change, dispatch_uid="core.sites.saved")
-    post_delete.connect(_forget_on_change, dispatch_uid="core.sites.deleted")
+    forget = drop_on_change([KEY], "core.sites", models=(Site, OrganisationSettings))
     # A data migration saves through historical models, whose signals name no class here.
-    post_migrate.connect(forget_sites, dispatch_uid="core.sites.migrated")
+    post_migrate.connect(forget, weak=False, dispatch_uid="core.sites.migrated")

@@ -6,10 +6,9 @@ move, save or delete of a page drops it, so a change shows on the next request. 
 titles and URLs are cached: top-level pages are indexes, never patient content."""
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Site
 
+from core.cached import drop_on_change
 from core.pages import public
 
 TIMEOUT = 60
@@ -48,18 +47,5 @@ def footer_pages(request):
     return links[site.pk]
 
 
-def clear(**kwargs):
-    cache.delete_many([KEY, FOOTER_KEY])
-
-
-def clear_on_page_change(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        clear()
-
-
 def connect():
-    page_published.connect(clear, dispatch_uid="home.navigation.published")
-    page_unpublished.connect(clear, dispatch_uid="home.navigation.unpublished")
-    post_page_move.connect(clear, dispatch_uid="home.navigation.moved")
-    post_save.connect(clear_on_page_change, dispatch_uid="home.navigation.saved")
-    post_delete.connect(clear_on_page_change, dispatch_uid="home.navigation.deleted")
+    drop_on_change([KEY, FOOTER_KEY], "home.navigation")
