@@ -13,7 +13,10 @@ from home.models import HomePage
 from taxonomy.factories import ConditionFactory
 from taxonomy.models import Condition, Reviewer, Treatment
 
-TODAY = timezone.localdate()
+
+def today():
+    # Asked at each use: a module-level date goes stale when a run crosses midnight.
+    return timezone.localdate()
 
 
 class AdminTests(WagtailPageTestCase):
@@ -25,8 +28,8 @@ class AdminTests(WagtailPageTestCase):
             parent=cls.index,
             title="Overdue article",
             conditions=[condition],
-            last_reviewed=TODAY - datetime.timedelta(days=400),
-            next_review_due=TODAY - datetime.timedelta(days=35),
+            last_reviewed=today() - datetime.timedelta(days=400),
+            next_review_due=today() - datetime.timedelta(days=35),
         )
         cls.undated = TreatmentArticlePageFactory(
             parent=cls.index,

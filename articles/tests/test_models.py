@@ -18,7 +18,10 @@ from taxonomy.factories import ConditionFactory, ReviewerFactory, TreatmentFacto
 from taxonomy.models import Treatment
 from taxonomy.rules import names_in_text, prescription_only_problems
 
-TODAY = timezone.localdate()
+
+def today():
+    # Asked at each use: a module-level date goes stale when a run crosses midnight.
+    return timezone.localdate()
 
 
 class ReviewDateTests(SimpleTestCase):
@@ -38,8 +41,8 @@ class ReviewDateTests(SimpleTestCase):
         page = TreatmentArticlePage(
             title="T",
             slug="t",
-            last_reviewed=TODAY + datetime.timedelta(days=1),
-            next_review_due=TODAY,
+            last_reviewed=today() + datetime.timedelta(days=1),
+            next_review_due=today(),
         )
         with self.assertRaises(ValidationError) as raised:
             page.clean()
@@ -84,8 +87,8 @@ class PublishProblemTests(TestCase):
 
     def test_an_overdue_review_is_a_problem(self):
         article = self.article(
-            last_reviewed=TODAY - datetime.timedelta(days=400),
-            next_review_due=TODAY - datetime.timedelta(days=1),
+            last_reviewed=today() - datetime.timedelta(days=400),
+            next_review_due=today() - datetime.timedelta(days=1),
         )
         [problem] = article.publish_problems()
         self.assertIn("The clinical review was due on", problem)
@@ -163,8 +166,8 @@ class PublishingTests(TestCase):
 
     def test_an_overdue_article_cannot_be_published(self):
         article = self.article(
-            last_reviewed=TODAY - datetime.timedelta(days=500),
-            next_review_due=TODAY - datetime.timedelta(days=135),
+            last_reviewed=today() - datetime.timedelta(days=500),
+            next_review_due=today() - datetime.timedelta(days=135),
         )
         with self.assertRaises(WorkflowNotApproved):
             publish_through_workflow(article)
@@ -183,8 +186,8 @@ class PublishingTests(TestCase):
 
     def test_even_a_superuser_cannot_publish_an_overdue_article_directly(self):
         article = self.article(
-            last_reviewed=TODAY - datetime.timedelta(days=500),
-            next_review_due=TODAY - datetime.timedelta(days=1),
+            last_reviewed=today() - datetime.timedelta(days=500),
+            next_review_due=today() - datetime.timedelta(days=1),
         )
         admin = SuperuserFactory(username="root")
         with self.assertRaises(PublishRefused) as raised:
@@ -195,14 +198,14 @@ class PublishingTests(TestCase):
         clinician = UserFactory(username="clinician", roles=[CLINICAL_REVIEWERS])
         reviewer = ReviewerFactory(user=clinician)
         article = self.article(
-            last_reviewed=TODAY - datetime.timedelta(days=500),
-            next_review_due=TODAY - datetime.timedelta(days=135),
+            last_reviewed=today() - datetime.timedelta(days=500),
+            next_review_due=today() - datetime.timedelta(days=135),
         )
         article = publish_through_workflow(article)
         self.assertTrue(article.live)
         self.assertEqual(article.reviewer, reviewer)
-        self.assertEqual(article.last_reviewed, TODAY)
-        self.assertEqual(article.next_review_due, add_months(TODAY, 12))
+        self.assertEqual(article.last_reviewed, today())
+        self.assertEqual(article.next_review_due, add_months(today(), 12))
         self.assertFalse(
             PageLogEntry.objects.filter(page=article, action=PUBLISH_REFUSED).exists()
         )

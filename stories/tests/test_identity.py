@@ -15,7 +15,10 @@ from core.factories import UserFactory
 from core.roles import EDITORS
 from stories.factories import ActiveConsentFactory, TestimonialFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    # Asked at each use: a module-level date goes stale when a run crosses midnight.
+    return timezone.localdate()
 
 
 class IdentityFromThePatientRecordTests(TestCase):
@@ -25,7 +28,7 @@ class IdentityFromThePatientRecordTests(TestCase):
             legal_name="Maria Elena Gonzalez-Ruiz",
             first_name="Maria",
             last_name="Gonzalez",
-            date_of_birth=TODAY.replace(year=TODAY.year - 54) - datetime.timedelta(days=1),
+            date_of_birth=today().replace(year=today().year - 54) - datetime.timedelta(days=1),
             town="Springfield",
             email="maria.private@example.org",
             phone="+1 555 0142",
