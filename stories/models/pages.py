@@ -31,6 +31,10 @@ from stories.models.patient_content import (
 from stories.models.photos import card_renditions
 from stories.panels import patient_content_panels
 
+# What a story shows beside its own row, joined in the same query: its consent with the
+# patient, hero photo, condition and treatment (cards, and the story page as routed).
+SHOWN_RELATED = ("consent__patient", "hero_image", "condition", "treatment")
+
 
 class StoryQuerySet(PageQuerySet):
     def visible(self, at=None):
@@ -51,7 +55,7 @@ class StoryQuerySet(PageQuerySet):
         """What a story card shows, joined or prefetched: no query per card, and only the
         columns a card reads (a story's body and a patient's record are not loaded)."""
         return (
-            self.select_related("consent__patient", "hero_image", "condition", "treatment")
+            self.select_related(*SHOWN_RELATED)
             .only(*self.CARD_FIELDS, *SHOWN_FIELDS)
             .prefetch_related(card_renditions())
         )
@@ -438,11 +442,9 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
         """``pages`` with what the page shows beside its own row: its consent (with the
         patient, and whether a verified consent supersedes it), hero photo, condition
         and treatment. Routing (core.pages) reads the page to serve with these."""
-        return pages.select_related(*cls.SERVED_RELATED).annotate(
+        return pages.select_related(*SHOWN_RELATED).annotate(
             consent_superseded=superseded_exists("consent__")
         )
-
-    SERVED_RELATED = ("consent__patient", "hero_image", "condition", "treatment")
 
     def read_for_serving(self):
         """Read afresh, once per request, what ``for_serving`` adds to the page's row
