@@ -1,5 +1,6 @@
 """Wagtail's ``image``, ``srcset_image`` and ``picture`` tags, their filter specs parsed
-once per template instead of at every render.
+once per template instead of at every render, and a rendition found in the cache not
+written back to it.
 
 Wagtail's tags build new ``Filter`` objects each time they render, and each parses its
 spec again (through ``inspect``): a tenth of a story listing's CPU for its twelve cards.
@@ -9,6 +10,7 @@ filters. Templates load this library instead of ``wagtailimages_tags``.
 
 from django import template
 from django.utils.functional import cached_property
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail
 
 register = template.Library()
@@ -31,7 +33,19 @@ class ParsedOnce:
 
 
 class ImageNode(ParsedOnce, wagtail.ImageNode):
-    pass
+    def render(self, context):
+        # Wagtail's ``get_rendition`` writes the rendition to the cache again even when
+        # it was read from there (a Redis write per image per page); ``get_renditions``
+        # writes only what it had to find elsewhere.
+        image = self.validate_image(context)
+        if not image:
+            return ""
+        (rendition,) = get_renditions_or_not_found(image, [self.get_filter()]).values()
+        if self.output_var_name:
+            context[self.output_var_name] = rendition
+            return ""
+        attrs = {name: value.resolve(context) for name, value in self.attrs.items()}
+        return rendition.img_tag(attrs)
 
 
 class SrcsetImageNode(ParsedOnce, wagtail.SrcsetImageNode):

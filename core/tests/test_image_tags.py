@@ -1,6 +1,8 @@
 """The image tags that parse their filter specs once per template (core.templatetags
 .image_tags) render exactly what Wagtail's own tags render."""
 
+from unittest import mock
+
 from django.template import Context, Template
 from django.test import TestCase
 from wagtail_factories import ImageFactory
@@ -43,3 +45,24 @@ class ImageTagsTests(TestCase):
         self.assertEqual(render("image_tags", TAGS[0], None), "")
         with self.assertRaisesMessage(Exception, "Unrecognised operation: nonsense"):
             render("image_tags", "{% image photo nonsense-1 %}", self.images[0])
+
+    def test_a_rendition_found_in_the_cache_is_not_written_back(self):
+        # Wagtail's own image tag writes it again at each render: a Redis write per photo
+        # per page. (Patient photos' renditions know they came from the cache.)
+        from stories.factories import PatientPhotoFactory
+
+        photo = PatientPhotoFactory()
+        cache = photo.get_rendition_model().cache_backend
+        render("image_tags", TAGS[0], photo)  # made, and stored in the cache
+        reloaded = type(photo).objects.get(pk=photo.pk)  # nothing prefetched on it
+        with (
+            mock.patch.object(cache, "set", wraps=cache.set) as writes,
+            mock.patch.object(cache, "set_many", wraps=cache.set_many) as many_writes,
+            self.assertNumQueries(0),
+        ):
+            shown = render("image_tags", TAGS[0], reloaded)
+        self.assertEqual(shown, render("wagtailimages_tags", TAGS[0], photo))
+        self.assertEqual((writes.call_count, many_writes.call_count), (0, 0))
+        with mock.patch.object(cache, "set", wraps=cache.set) as writes:
+            render("wagtailimages_tags", TAGS[0], type(photo).objects.get(pk=photo.pk))
+        self.assertEqual(writes.call_count, 1)  # what this tag spares
