@@ -24,7 +24,7 @@ class FeaturedStoryBlock(blocks.PageChooserBlock):
     def _load(pks):
         from stories.models import PatientStoryPage
 
-        stories = PatientStoryPage.objects.visible().with_cards().in_bulk(pks)
+        stories = PatientStoryPage.objects.visible().with_cards().order_by().in_bulk(pks)
         for story in stories.values():
             story.visible_now = True
         hidden = set(pks) - stories.keys()
