@@ -23,14 +23,15 @@ EXPERIENCES_VARY = "Individual experiences vary."
 # What visitors see of a patient's content besides its own text (``attribution()``,
 # ``material_connection_disclosure()``, the consent rule's inputs): public lists load
 # these columns and no other of the consent or the patient, so a public page never
-# holds a legal name or contact data, and its query stays small.
+# holds a legal name or contact data, and its query stays small (of the condition and
+# the treatment, only the names cards and captions show).
 SHOWN_FIELDS = (
     "attribution_style",
     "show_age",
     "show_town",
     "identifiers_shown",
-    "condition",
-    "treatment",
+    "condition__name",
+    "treatment__name",
     "consent__material_connection",
     "consent__patient__first_name",
     "consent__patient__last_name",

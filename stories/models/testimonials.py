@@ -42,10 +42,11 @@ class TestimonialQuerySet(models.QuerySet):
             visible_now=ExpressionWrapper(visible_q(at), output_field=BooleanField())
         )
 
-    def with_display(self):
+    def with_display(self, *more):
         """What stories/includes/testimonial.html shows, joined, and only those columns
-        (of the consent and the patient, what the attribution and disclosure need)."""
-        return self.select_related(*DISPLAY_RELATED).only(*DISPLAY_FIELDS, *SHOWN_FIELDS)
+        (of the consent and the patient, what the attribution and disclosure need), and
+        the fields named in ``more``."""
+        return self.select_related(*DISPLAY_RELATED).only(*DISPLAY_FIELDS, *SHOWN_FIELDS, *more)
 
     def with_consent_status(self, at=None):
         return self.select_related("consent__patient").annotate(
@@ -56,6 +57,12 @@ class TestimonialQuerySet(models.QuerySet):
 DISPLAY_RELATED = ("consent__patient", "photo", "video", "condition", "treatment")
 # The testimonial's own columns that a display (and its API form) reads.
 DISPLAY_FIELDS = ("title", "quote", "live", "photo", "video")
+# What stories/includes/safety_information.html shows of a treatment besides its name.
+SAFETY_FIELDS = (
+    "treatment__slug",
+    "treatment__prescription_only",
+    "treatment__safety_information",
+)
 
 
 class Testimonial(
@@ -207,7 +214,9 @@ class TestimonialIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         testimonials = list(
-            Testimonial.objects.visible().with_display().order_by("-first_published_at")
+            Testimonial.objects.visible()
+            .with_display(*SAFETY_FIELDS)
+            .order_by("-first_published_at")
         )
         context["testimonials"] = testimonials
         # US fair balance: name a prescription medicine, show its safety information.

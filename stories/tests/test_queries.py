@@ -56,6 +56,27 @@ class QueryBudgetTests(TestCase):
         self.assertContains(response, "Individual experiences vary.", count=50)
         self.assertEqual(one, fifty)
 
+    def test_the_testimonial_listing_shows_each_medicines_safety_information_at_a_flat_cost(self):
+        # US fair balance: a prescription medicine a testimonial names brings its ISI.
+        index = SiteTree.testimonial_index
+        medicine = TreatmentFactory(
+            name="Botulinum toxin", prescription_only=True, safety_information="<p>Risks</p>"
+        )
+        consent = ActiveConsentFactory(identifiers=[*SHOWN, Identifier.TREATMENT])
+        live_testimonial(
+            consent=consent, treatment=medicine, condition=ConditionFactory(name="Dystonia")
+        )
+        one, response = queries_for(self.client, index.url)
+        self.assertContains(response, "Important Safety Information: Botulinum toxin", count=1)
+        self.assertContains(response, "Risks")
+        self.assertContains(response, "Botulinum toxin for dystonia")
+        for n in range(5):
+            drug = TreatmentFactory(prescription=True, name=f"Drug {n}")
+            live_testimonial(consent=consent, treatment=drug)
+        many, response = queries_for(self.client, index.url)
+        self.assertContains(response, "Important Safety Information: Drug 4")
+        self.assertEqual(many, one)
+
     def story_with_photo(self):
         consent = ActiveConsentFactory(identifiers=[*SHOWN, Identifier.PHOTO])
         photo = PatientPhotoFactory(patient=consent.patient)
