@@ -77,6 +77,11 @@ def serve(request, path):
             found = None
         # Where Wagtail keeps the route it found for this request (route_for_request).
         request._wagtail_route_for_request = found
+        root_paths = getattr(request, "_wagtail_cached_site_root_paths", None)
+        if found is not None and root_paths is not None:
+            # The page's own URLs without a request (page.full_url in templates) from
+            # the root paths find_site read, rather than from the cache once more.
+            found.page._wagtail_cached_site_root_paths = root_paths
     from wagtail import views  # loads models: not importable with this module's models
 
     return views.serve(request, path)

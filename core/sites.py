@@ -1,14 +1,17 @@
-"""The request's site and the organisation's settings, without a query.
+"""The request's site, the organisation's settings and the sites' root paths, without
+a query and with one read of the cache.
 
-Every page needs both: Wagtail finds the site (``Site.find_for_request``) and the
-templates read ``settings.core.OrganisationSettings`` (``for_request``), a query each.
-``find_site`` answers Wagtail's lookup from every site, read with its root page and
-settings in one query and kept in Django's cache (as Wagtail keeps the sites' root
-paths), and leaves both where Wagtail looks for them on the request. Any save or
-deletion of a site, its settings or a page drops the cached sites, so the next request
-reads them again.
+Every page needs all three: Wagtail finds the site (``Site.find_for_request``), the
+templates read ``settings.core.OrganisationSettings`` (``for_request``), a query each,
+and every page URL asks the cache for the sites' root paths
+(``Site.get_site_root_paths``). ``find_site`` answers Wagtail's lookup from every
+site, read with its root page and settings in one query and kept in Django's cache
+with the root paths, and leaves all three where Wagtail looks for them on the request.
+Any save or deletion of a site, its settings or a page drops the cached sites, so the
+next request reads them again.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_migrate
 from django.http.request import split_domain_port
@@ -18,6 +21,7 @@ from wagtail.models.sites import (
     MATCH_HOSTNAME,
     MATCH_HOSTNAME_DEFAULT,
     MATCH_HOSTNAME_PORT,
+    SiteRootPath,
 )
 
 from core.cached import drop_on_change
@@ -30,16 +34,19 @@ def find_site(request):
     if not hasattr(request, "_wagtail_site"):
         # The raw host, as Wagtail reads it: ALLOWED_HOSTS is Django's check, not this.
         hostname = split_domain_port(request._get_raw_host())[0]
-        site = _site_for(hostname, request.get_port())
+        sites, root_paths = _sites_and_root_paths()
+        site = _site_for(sites, hostname, request.get_port())
         request._wagtail_site = site
-        settings = getattr(site, "organisationsettings", None) if site else None
-        if settings is not None:
-            settings._request = request  # as for_request leaves it
-            setattr(request, OrganisationSettings.get_cache_attr_name(), settings)
+        if root_paths is not None:  # where Page.get_url(request) looks first
+            request._wagtail_cached_site_root_paths = root_paths
+        found = getattr(site, "organisationsettings", None) if site else None
+        if found is not None:
+            found._request = request  # as for_request leaves it
+            setattr(request, OrganisationSettings.get_cache_attr_name(), found)
     return request._wagtail_site
 
 
-def _site_for(hostname, port):
+def _site_for(sites, hostname, port):
     def match(site):  # Wagtail's ranking, best first
         if site.hostname == hostname:
             if str(site.port) == str(port):  # the request's port is text
@@ -50,9 +57,7 @@ def _site_for(hostname, port):
         return MATCH_DEFAULT
 
     # Ranked here rather than in SQL: a CASE costs more to build than the sort of a few rows.
-    candidates = [
-        site for site in all_sites() if site.hostname == hostname or site.is_default_site
-    ]
+    candidates = [site for site in sites if site.hostname == hostname or site.is_default_site]
     sites = sorted(candidates, key=match)
     if not sites:
         return None
@@ -64,18 +69,37 @@ def _site_for(hostname, port):
     return None
 
 
-KEY = "core:sites"
+# Named for what it holds: a deploy that changes the shape changes the name, so old and
+# new processes never read each other's entries.
+KEY = "core:sites-and-root-paths"
 TIMEOUT = 300  # a change made without signals (a queryset update) shows within this
 
 
-def all_sites():
+def _sites_and_root_paths():
     """Every site with its root page and organisation settings (new objects each time:
-    the cache hands out copies)."""
-    sites = cache.get(KEY)
-    if sites is None:
-        sites = list(Site.objects.order_by().select_related("root_page", "organisationsettings"))
-        cache.set(KEY, sites, TIMEOUT)
-    return sites
+    the cache hands out copies), and what ``Site.get_site_root_paths()`` answers (None
+    with translations on: a root page then has one path per language)."""
+    found = cache.get(KEY)
+    if found is None:
+        sites = list(
+            Site.objects.order_by().select_related("root_page__locale", "organisationsettings")
+        )
+        found = (sites, None if settings.WAGTAIL_I18N_ENABLED else root_paths(sites))
+        cache.set(KEY, found, TIMEOUT)
+    return found
+
+
+def root_paths(sites):
+    """Wagtail's root paths from the sites: most specific path first, then the default
+    site, then by hostname (``Site.get_site_root_paths``)."""
+    ranked = sorted(sites, key=lambda site: site.hostname)
+    ranked.sort(key=lambda site: (site.root_page.url_path, site.is_default_site), reverse=True)
+    return [
+        SiteRootPath(
+            site.id, site.root_page.url_path, site.root_url, site.root_page.locale.language_code
+        )
+        for site in ranked
+    ]
 
 
 def connect():

@@ -21,9 +21,9 @@ class FindSiteTests(TestCase):
         cls.root = Page.get_first_root_node()
         Site.objects.all().delete()
 
-    def add_site(self, hostname, port=80, default=False):
+    def add_site(self, hostname, port=80, default=False, root=None):
         return Site.objects.create(
-            hostname=hostname, port=port, root_page=self.root, is_default_site=default
+            hostname=hostname, port=port, root_page=root or self.root, is_default_site=default
         )
 
     def assert_same_as_wagtail(self):
@@ -112,3 +112,21 @@ class FindSiteTests(TestCase):
         self.assertEqual(settings.site, site)
         self.assertEqual(settings.name, OrganisationSettings._meta.get_field("name").default)
         self.assertTrue(OrganisationSettings.objects.filter(site=site).exists())
+
+    def test_the_root_paths_come_with_the_sites_as_wagtail_gives_them(self):
+        # Page URLs read them from the request (Page.get_url(request)): no cache read more.
+        first = self.root.add_child(instance=Page(title="First", slug="first", live=False))
+        second = self.root.add_child(instance=Page(title="Second", slug="second", live=False))
+        self.add_site("b.test", root=first)
+        self.add_site("a.test", root=first)
+        self.add_site("main.test", root=second, default=True)
+        deep = first.add_child(instance=Page(title="Deep", slug="deep", live=False))
+        self.add_site("deep.test", root=deep)
+        self.add_site("other.test", 8080, root=self.root)
+        request = request_for("a.test", 80)
+        with self.assertNumQueries(1):
+            find_site(request)
+        Site.clear_site_root_paths_cache()
+        self.assertEqual(request._wagtail_cached_site_root_paths, Site.get_site_root_paths())
+        self.assertEqual(first.get_url(request), "/")
+        self.assertEqual(second.get_url(request), "http://main.test/")
