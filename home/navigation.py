@@ -12,40 +12,50 @@ from core.cached import drop_on_change
 from core.pages import public
 
 TIMEOUT = 60
-KEY = "home:main-menu"  # one entry holding every site's menu, so one delete clears all
-FOOTER_KEY = "home:footer-links"
+# Every site's menu and footer links in one entry: one read per request, one delete clears all.
+KEY = "home:navigation"
+
+
+def site_navigation(request):
+    """The main menu and the footer links of the request's site, read once per request:
+    ``{"menu": [...], "footer": [...]}``, each link a dict of pk, title and URL."""
+    if not hasattr(request, "_site_navigation"):
+        site = Site.find_for_request(request)
+        found = {"menu": [], "footer": []}
+        if site is not None:
+            every = cache.get(KEY) or {}
+            if site.pk not in every:
+                menu = public(site.root_page.get_children().live()).in_menu()
+                every[site.pk] = {
+                    "menu": _links(menu, request),
+                    "footer": _links(_standard_pages(site), request),
+                }
+                cache.set(KEY, every, TIMEOUT)
+            found = every[site.pk]
+        request._site_navigation = found
+    return request._site_navigation
+
+
+def _standard_pages(site):
+    from home.models import StandardPage
+
+    return public(StandardPage.objects.child_of(site.root_page).live()).order_by("path")
+
+
+def _links(pages, request):
+    return [
+        {"pk": page.pk, "slug": page.slug, "title": page.title, "url": page.get_url(request)}
+        for page in pages
+    ]
 
 
 def main_menu(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
-    menus = cache.get(KEY) or {}
-    if site.pk not in menus:
-        pages = public(site.root_page.get_children().live()).in_menu()
-        menus[site.pk] = [
-            {"pk": page.pk, "title": page.title, "url": page.get_url(request)} for page in pages
-        ]
-        cache.set(KEY, menus, TIMEOUT)
-    return menus[site.pk]
+    return site_navigation(request)["menu"]
 
 
 def footer_pages(request):
-    from home.models import StandardPage
-
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
-    links = cache.get(FOOTER_KEY) or {}
-    if site.pk not in links:
-        pages = public(StandardPage.objects.child_of(site.root_page).live()).order_by("path")
-        links[site.pk] = [
-            {"pk": page.pk, "slug": page.slug, "title": page.title, "url": page.get_url(request)}
-            for page in pages
-        ]
-        cache.set(FOOTER_KEY, links, TIMEOUT)
-    return links[site.pk]
+    return site_navigation(request)["footer"]
 
 
 def connect():
-    drop_on_change([KEY, FOOTER_KEY], "home.navigation")
+    drop_on_change([KEY], "home.navigation")

@@ -9,22 +9,14 @@ register = template.Library()
 def main_menu(context):
     """The main menu's titles and URLs (cached per site; see home.navigation)."""
     request = context.get("request")
-    if request is None:
-        return []
-    if not hasattr(request, "_main_menu"):
-        request._main_menu = navigation.main_menu(request)
-    return request._main_menu
+    return [] if request is None else navigation.main_menu(request)
 
 
 @register.simple_tag(takes_context=True)
 def footer_pages(context):
     """The standard pages linked from the footer (cached per site; see home.navigation)."""
     request = context.get("request")
-    if request is None:
-        return []
-    if not hasattr(request, "_footer_pages"):
-        request._footer_pages = navigation.footer_pages(request)
-    return request._footer_pages
+    return [] if request is None else navigation.footer_pages(request)
 
 
 @register.simple_tag(takes_context=True)
