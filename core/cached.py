@@ -1,17 +1,18 @@
 """Values kept in Django's cache until what they are read from changes: any page's save,
-publish, unpublish, move or deletion, or a save or deletion of the other models named,
-drops them, so the next request reads them again (the site lookup, the main menu)."""
+publish, unpublish, move or deletion, a view restriction's save or deletion (what is
+public), or a save or deletion of the other models named, drops them, so the next
+request reads them again (the site lookup, the main menu, the home page's sections)."""
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 def drop_on_change(keys, name, models=()):
     """Drop ``keys`` from the cache at each change to a page or to ``models``; ``name``
     makes the receivers' dispatch ids. Returns the function that drops them."""
-    watched = (Page, *models)
+    watched = (Page, PageViewRestriction, *models)
 
     def drop(**kwargs):
         cache.delete_many(keys)

@@ -6,8 +6,9 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
-        from home import navigation
+        from home import navigation, sections
         from home.site_address import update_default_site
 
         navigation.connect()
+        sections.connect()
         post_migrate.connect(update_default_site, sender=self, dispatch_uid="home.site_address")

@@ -2,15 +2,24 @@
 may be shown now, the latest articles, and the ways in by condition and treatment.
 
 Every section costs a fixed number of queries, however many items editors feature or
-the site holds (tested in home/tests/test_home_page.py)."""
+the site holds (tested in home/tests/test_home_page.py). The sections that are the
+same for every visitor and hold nothing of a patient (the index pages, the ways in, the
+latest articles) are kept in Django's cache, as the main menu is, until a page, a
+condition, a treatment or a view restriction changes; the featured patient content is
+read afresh at each rendering, through the consent rule."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import BooleanField, CharField, Value
 from django.urls import reverse
 from wagtail.models import Page
 
+from core.cached import drop_on_change
 from core.pages import public
+
+KEY = "home:sections"  # every home page's entry in one, so one delete clears all
+TIMEOUT = 60  # a change made without signals (a queryset update) shows within this
 
 
 @dataclass
@@ -70,9 +79,19 @@ def ways_in(articles):
     )
 
 
-def home_sections(home, request):
+def site_sections(home):
+    """The home page's sections that are no patient's and the same for every visitor:
+    its index pages, the ways in (before the request's site decides on prescription-only
+    medicines) and the latest articles, from the cache or read afresh."""
+    every = cache.get(KEY) or {}
+    if home.pk not in every:
+        every[home.pk] = _read_site_sections(home)
+        cache.set(KEY, every, TIMEOUT)
+    return every[home.pk]
+
+
+def _read_site_sections(home):
     from articles.models import TreatmentArticlePage
-    from taxonomy.rules import prescription_only_problems
 
     articles = public(TreatmentArticlePage.objects.live())
     article_index, story_index = index_pages(home)
@@ -80,14 +99,30 @@ def home_sections(home, request):
     if article_index is not None:
         # Only topics with a live article: their pages would otherwise be empty.
         conditions, treatments = ways_in(articles.child_of(article_index).values("pk"))
-        prescription = [t for t in treatments if t.prescription_only]
-        if prescription and prescription_only_problems(prescription[:1], request=request):
-            # No page about a prescription-only medicine in the UK or EU (treatment_view).
-            treatments = [t for t in treatments if not t.prescription_only]
-        for condition in conditions:
-            condition.page_url = article_index.condition_url(condition, request)
-        for treatment in treatments:
-            treatment.page_url = article_index.treatment_url(treatment, request)
+    latest = TreatmentArticlePage.cards(articles.order_by("-first_published_at"))
+    return {
+        "article_index": article_index,
+        "story_index": story_index,
+        "conditions": conditions,
+        "treatments": treatments,
+        "latest_articles": list(latest[: home.LATEST_ARTICLES]),
+    }
+
+
+def home_sections(home, request):
+    from taxonomy.rules import prescription_only_problems
+
+    shared = site_sections(home)
+    article_index = shared["article_index"]
+    conditions, treatments = shared["conditions"], shared["treatments"]
+    prescription = [t for t in treatments if t.prescription_only]
+    if prescription and prescription_only_problems(prescription[:1], request=request):
+        # No page about a prescription-only medicine in the UK or EU (treatment_view).
+        treatments = [t for t in treatments if not t.prescription_only]
+    for condition in conditions:  # URLs as the request's site gives them
+        condition.page_url = article_index.condition_url(condition, request)
+    for treatment in treatments:
+        treatment.page_url = article_index.treatment_url(treatment, request)
 
     return {
         # The blocks hide what is not visible now; the lists below leave it out entirely
@@ -100,14 +135,16 @@ def home_sections(home, request):
             for block in home.featured_testimonials
             if block.block.is_visible(block.value)
         ],
-        "latest_articles": list(
-            TreatmentArticlePage.cards(articles.order_by("-first_published_at"))[
-                : home.LATEST_ARTICLES
-            ]
-        ),
+        "latest_articles": shared["latest_articles"],
         "article_index": article_index,
-        "story_index": story_index,
+        "story_index": shared["story_index"],
         "browse_conditions": conditions,
         "browse_treatments": treatments,
         "share_url": reverse("submissions:share"),
     }
+
+
+def connect():
+    from taxonomy.models import Condition, Treatment
+
+    drop_on_change([KEY], "home.sections", models=(Condition, Treatment))

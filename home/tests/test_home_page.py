@@ -1,5 +1,5 @@
 """The home page: featured patient content shown only while its consent is active, the
-latest articles, ways in by condition and treatment, social tags, the cached main menu,
+latest articles, ways in by condition and treatment, social tags, the cached main menu and sections,
 and a query count that does not grow with what is featured."""
 
 import re
@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
 from consent.models import Identifier
@@ -150,6 +150,56 @@ class HomePageTests(TestCase):
         self.assertContains(response, "Individual experiences vary.", count=8)
         self.assertContains(response, f'href="/articles/treatments/{self.treatments[0].slug}/"')
         self.assertLessEqual(len(queries), self.BUDGET, [q["sql"] for q in queries])
+
+    def test_what_no_patient_owns_is_cached_until_a_page_or_topic_changes(self):
+        # The index pages, ways in and latest articles: read once, then from the cache
+        # until an article, a condition, a treatment or a view restriction changes.
+        def rendered():
+            with override_settings(PAGE_CACHE_ENABLED=False), page_queries() as queries:
+                response = self.client.get("/")
+            return response, [q["sql"] for q in queries]
+
+        self.feature(self.story_pages[:1], self.testimonials[:1])
+        first, read = rendered()
+        again, cached = rendered()
+        self.assertEqual(again.content, first.content)
+        self.assertGreater(len(read), 2)
+        # What is read again: only the featured patient content, through the consent rule.
+        tables = [re.search(r'FROM "(\w+)"', sql)[1] for sql in cached]
+        self.assertEqual(tables, ["stories_patientstorypage", "stories_testimonial"])
+
+        newest = publish_through_workflow(
+            TreatmentArticlePageFactory(
+                parent=self.articles, title="Newest article", conditions=[self.conditions[0]]
+            )
+        )
+        self.assertContains(rendered()[0], f'href="{newest.url}"')
+        Page.objects.get(pk=newest.pk).unpublish()
+        self.assertNotContains(rendered()[0], f'href="{newest.url}"')
+
+        condition = self.conditions[1]
+        condition.name = "Renamed condition"
+        publish_through_workflow(condition)
+        self.assertContains(rendered()[0], ">Renamed condition</a>")
+
+        restriction = PageViewRestriction.objects.create(
+            page=self.articles, restriction_type=PageViewRestriction.LOGIN
+        )
+        response = rendered()[0]
+        self.assertNotContains(response, "Latest articles")
+        self.assertNotContains(response, "/articles/conditions/")
+        restriction.delete()
+        self.assertContains(rendered()[0], "Latest articles")
+
+    def test_a_featured_story_leaves_at_its_consents_end_while_the_rest_is_cached(self):
+        self.feature(self.story_pages[:2], self.testimonials[:1])
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            self.assertContains(self.client.get("/"), "Story 1")
+            expired_yesterday(self.story_pages[1].consent)
+            response = self.client.get("/")
+        self.assertContains(response, "Story 0")
+        self.assertNotContains(response, "Story 1")
+        self.assertContains(response, "Latest articles")
 
     def test_headings_do_not_skip_a_level(self):
         self.feature(self.story_pages[:2], self.testimonials[:2])
