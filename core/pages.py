@@ -4,9 +4,17 @@ Wagtail walks a URL one level at a time (a query for each child and one more for
 ``.specific``), reads a page's ancestors and then their view restrictions in two more,
 and ``PageQuerySet.public()`` reads every restriction before the query it filters. On a
 page rendered afresh these were half the queries. Here each is one query, or none.
+
+A page whose class says its row holds nothing of a patient (``route_kept = True``: the
+home page, indexes, articles, standard pages) is kept, once found, in Django's cache
+under its path, until any page, site or view restriction changes (core.sites starts a
+new generation of keys). A patient story is always read afresh, with its consent.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Lookup
@@ -21,11 +29,64 @@ def route(root, request, path_components):
     queries: the pages on the path (by slug, matched on their URL path) and the last
     one's specific page, marked when a view restriction covers it. A page on
     the way that routes on its own (a routable page whose route matches) is handed the
-    rest of the path, as Wagtail's walk would."""
+    rest of the path, as Wagtail's walk would. Pages kept in the cache answer with no
+    query (``kept_route``)."""
+    keys = _route_keys(root, request, path_components)
+    if keys:
+        found = kept_route(request, keys, path_components)
+        if found is not None:
+            return found
+    found, consumed = _walk(root, request, path_components)
+    page = found.page
+    # Kept under the path that led to it (a routable page's own, not its routes').
+    at = root.url_path + "".join(f"{slug}/" for slug in path_components[:consumed])
+    if keys and getattr(page, "route_kept", False) and page.url_path == at:
+        cache.set(keys[consumed], page, ROUTE_TIMEOUT)
+    return found
+
+
+ROUTE_TIMEOUT = 300
+KEPT_DEPTH = 8  # deeper paths are walked: no page of this site is that deep
+
+
+def _route_keys(root, request, path_components):
+    """The cache keys of the path's steps, from ``root`` (none) to the whole path; none
+    without the generation core.sites leaves on the request, or for a deeper path."""
+    generation = getattr(request, "_routes_generation", None)
+    if generation is None or len(path_components) > KEPT_DEPTH:
+        return None
+    steps = ("/".join(path_components[:n]) for n in range(len(path_components) + 1))
+    return [
+        f"core:route:{generation}:{root.pk}:{hashlib.sha256(step.encode()).hexdigest()[:32]}"
+        for step in steps
+    ]
+
+
+def kept_route(request, keys, path_components):
+    """Wagtail's walk over the pages kept for the path's steps (one cache read): the
+    first page on the way that routes the rest itself answers, else the last. None when
+    a step is not kept: the path is then walked in the database."""
+    kept = cache.get_many(keys)
+    if not path_components:
+        return RouteResult(kept[keys[0]]) if keys[0] in kept else None
+    for n in range(1, len(keys)):
+        page = kept.get(keys[n])
+        if page is None:
+            return None
+        rest = path_components[n:]
+        if _routes_itself(page, rest):
+            return page.route(request, rest)
+        if not rest:
+            return RouteResult(page)
+    return None
+
+
+def _walk(root, request, path_components):
+    """The route, and how many of the path's steps led to the page that answered."""
     if not path_components:
         if not root.live:
             raise Http404
-        return RouteResult(_found(root, root.alias_of_id is not None))
+        return RouteResult(_found(root, root.alias_of_id is not None)), 0
     url_paths = [
         root.url_path + "".join(f"{slug}/" for slug in path_components[: n + 1])
         for n in range(len(path_components))
@@ -49,11 +110,11 @@ def route(root, request, path_components):
         aliases = aliases or page.alias_of_id is not None
         rest = path_components[n + 1 :]
         if _routes_itself(page, rest):
-            return _found(page, aliases).route(request, rest)
+            return _found(page, aliases).route(request, rest), n + 1
         parent = page
     if not page.live:
         raise Http404
-    return RouteResult(_found(page, aliases))
+    return RouteResult(_found(page, aliases)), len(path_components)
 
 
 def serve(request, path):

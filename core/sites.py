@@ -1,5 +1,5 @@
 """The request's site, the organisation's settings and the sites' root paths, without
-a query and with one read of the cache.
+a query and with one read of the cache; and the generation of routing's kept pages.
 
 Every page needs all three: Wagtail finds the site (``Site.find_for_request``), the
 templates read ``settings.core.OrganisationSettings`` (``for_request``), a query each,
@@ -8,8 +8,11 @@ and every page URL asks the cache for the sites' root paths
 site, read with its root page and settings in one query and kept in Django's cache
 with the root paths, and leaves all three where Wagtail looks for them on the request.
 Any save or deletion of a site, its settings or a page drops the cached sites, so the
-next request reads them again.
+next request reads them again, with a new generation for the pages routing keeps in the
+cache (core.pages): those kept before are no longer read.
 """
+
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,9 +37,10 @@ def find_site(request):
     if not hasattr(request, "_wagtail_site"):
         # The raw host, as Wagtail reads it: ALLOWED_HOSTS is Django's check, not this.
         hostname = split_domain_port(request._get_raw_host())[0]
-        sites, root_paths = _sites_and_root_paths()
+        sites, root_paths, generation = _sites_and_root_paths()
         site = _site_for(sites, hostname, request.get_port())
         request._wagtail_site = site
+        request._routes_generation = generation
         if root_paths is not None:  # where Page.get_url(request) looks first
             request._wagtail_cached_site_root_paths = root_paths
         found = getattr(site, "organisationsettings", None) if site else None
@@ -69,22 +73,24 @@ def _site_for(sites, hostname, port):
     return None
 
 
-# Named for what it holds: a deploy that changes the shape changes the name, so old and
-# new processes never read each other's entries.
-KEY = "core:sites-and-root-paths"
+# The number follows the entry's shape: old and new processes of a deploy never read
+# each other's entries.
+KEY = "core:sites:3"
 TIMEOUT = 300  # a change made without signals (a queryset update) shows within this
 
 
 def _sites_and_root_paths():
     """Every site with its root page and organisation settings (new objects each time:
-    the cache hands out copies), and what ``Site.get_site_root_paths()`` answers (None
-    with translations on: a root page then has one path per language)."""
+    the cache hands out copies), what ``Site.get_site_root_paths()`` answers (None
+    with translations on: a root page then has one path per language), and a new
+    generation for the routes kept in the cache."""
     found = cache.get(KEY)
     if found is None:
         sites = list(
             Site.objects.order_by().select_related("root_page__locale", "organisationsettings")
         )
-        found = (sites, None if settings.WAGTAIL_I18N_ENABLED else root_paths(sites))
+        paths = None if settings.WAGTAIL_I18N_ENABLED else root_paths(sites)
+        found = (sites, paths, secrets.token_hex(8))
         cache.set(KEY, found, TIMEOUT)
     return found
 

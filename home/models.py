@@ -87,6 +87,9 @@ class HomePage(OneQueryRestrictions, ModeratedMixin, Page):
         FieldPanel("featured_testimonials"),
     ]
 
+    # Its row holds nothing of a patient: routing may keep it (core.pages).
+    route_kept = True
+
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "articles.ArticleIndexPage",
@@ -136,6 +139,9 @@ class StandardPage(OneQueryRestrictions, Page):
     ]
 
     search_fields = [*Page.search_fields]
+    # Its row holds nothing of a patient: routing may keep it (core.pages).
+    route_kept = True
+
     parent_page_types = ["home.HomePage"]
     subpage_types = []
 

@@ -38,6 +38,9 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
+    # Its row holds nothing of a patient: routing may keep it (core.pages).
+    route_kept = True
+
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.TreatmentArticlePage"]
 
@@ -252,6 +255,9 @@ class TreatmentArticlePage(OneQueryRestrictions, ModeratedMixin, Page):
         index.SearchField("summary"),
         index.SearchField("body"),
     ]
+
+    # Its row holds nothing of a patient: routing may keep it (core.pages).
+    route_kept = True
 
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []

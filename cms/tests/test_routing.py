@@ -16,10 +16,13 @@ from stories.tests.utils import SiteTree, live_story
 from taxonomy.factories import ConditionFactory
 
 
-def answer(page_route, root, path):
+def answer(page_route, root, path, generation=None):
     """What a route gives for ``path``: the page's class and id, and the routable
-    view with its arguments; or 404."""
+    view with its arguments; or 404. With a ``generation`` (core.sites leaves one on
+    each request), routing keeps and reads pages in the cache."""
     request = RequestFactory().get(path)
+    if generation:
+        request._routes_generation = generation
     try:
         result = page_route(root, request, [part for part in path.split("/") if part])
     except Http404:
@@ -90,6 +93,40 @@ class RoutingTests(TestCase):
         condition_page = answer(route, home, "/articles/conditions/cervical-dystonia/")
         self.assertEqual(condition_page[1], self.articles.pk)
         self.assertEqual(condition_page[2][2], {"slug": "cervical-dystonia"})
+
+    def test_pages_kept_in_the_cache_answer_what_wagtails_walk_finds(self):
+        # Cold, then warm, then warm in the other order: a page kept for a short path
+        # must not answer for a longer one that Wagtail routes elsewhere.
+        home = self.home.specific
+        expected = {path: answer(Page.route, home, path) for path in self.paths}
+        for order in (self.paths, self.paths, self.paths[::-1]):
+            for path in order:
+                with self.subTest(path=path):
+                    self.assertEqual(answer(route, home, path, "g1"), expected[path])
+        # Warm: a kept page is found with no query; a patient story is always read.
+        for path, queries in [("/", 0), ("/articles/", 0), (self.article.url, 0)]:
+            with self.subTest(path=path), self.assertNumQueries(queries):
+                self.assertEqual(answer(route, home, path, "g1"), expected[path])
+        with self.assertNumQueries(0):
+            condition_page = answer(route, home, "/articles/conditions/cervical-dystonia/", "g1")
+        self.assertEqual(condition_page, expected["/articles/conditions/cervical-dystonia/"])
+        with self.assertNumQueries(2):
+            self.assertEqual(answer(route, home, self.story.url, "g1")[1], self.story.pk)
+        with self.assertNumQueries(2):  # another generation: nothing kept for it yet
+            self.assertEqual(answer(route, home, self.article.url, "g2")[1], self.article.pk)
+
+    def test_a_kept_page_is_dropped_when_pages_or_restrictions_change(self):
+        article_url = self.article.url
+        self.assertEqual(self.client.get(article_url).status_code, 200)
+        self.assertEqual(self.client.get(article_url).status_code, 200)  # kept
+        restriction = PageViewRestriction.objects.create(
+            page=self.articles, restriction_type=PageViewRestriction.LOGIN
+        )
+        self.assertEqual(self.client.get(article_url).status_code, 302)  # to sign in
+        restriction.delete()
+        self.assertEqual(self.client.get(article_url).status_code, 200)
+        Page.objects.get(pk=self.article.pk).unpublish()
+        self.assertEqual(self.client.get(article_url).status_code, 404)
 
     def test_every_path_answers_through_the_site_as_wagtail_routes_it(self):
         home = self.home.specific

@@ -1,6 +1,6 @@
 """The home page: featured patient content shown only while its consent is active, the
-latest articles, ways in by condition and treatment, social tags, the cached main menu and sections,
-and a query count that does not grow with what is featured."""
+latest articles, ways in by condition and treatment, social tags, the cached main menu
+and sections, and a query count that does not grow with what is featured."""
 
 import re
 

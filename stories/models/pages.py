@@ -89,6 +89,9 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured")]
 
+    # Its row holds nothing of a patient: routing may keep it (core.pages).
+    route_kept = True
+
     parent_page_types = ["home.HomePage"]
     subpage_types = ["stories.PatientStoryPage"]
     max_count = 1

@@ -207,6 +207,9 @@ class TestimonialIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
+    # Its row holds nothing of a patient: routing may keep it (core.pages).
+    route_kept = True
+
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count = 1
