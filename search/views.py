@@ -13,7 +13,7 @@ from articles.models import TreatmentArticlePage
 from core.http import cacheable
 from core.pages import public
 from stories.models import PatientStoryPage, Testimonial
-from stories.models.patient_content import headline
+from stories.models.patient_content import SAFETY_FIELDS, headline
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -92,7 +92,7 @@ def find(query):
     """
     articles = with_marks(public(TreatmentArticlePage.objects.live()), "article", query)
     # search_visible applies visible() itself: once, or the planner sees the rule twice.
-    stories = PatientStoryPage.objects.search_visible(query).with_cards()
+    stories = PatientStoryPage.objects.search_visible(query).with_cards(*SAFETY_FIELDS)
     testimonials = Testimonial.objects.prefetch_related("photo__renditions").search_visible(query)
     return Results(
         [

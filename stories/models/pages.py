@@ -51,12 +51,13 @@ class StoryQuerySet(PageQuerySet):
     # The story's own columns a card reads (stories/includes/story_card.html).
     CARD_FIELDS = ("title", "url_path", "summary", "first_published_at", "live", "hero_image")
 
-    def with_cards(self):
+    def with_cards(self, *more):
         """What a story card shows, joined or prefetched: no query per card, and only the
-        columns a card reads (a story's body and a patient's record are not loaded)."""
+        columns a card reads (a story's body and a patient's record are not loaded), and
+        the fields named in ``more``."""
         return (
             self.select_related(*SHOWN_RELATED)
-            .only(*self.CARD_FIELDS, *SHOWN_FIELDS)
+            .only(*self.CARD_FIELDS, *SHOWN_FIELDS, *more)
             .prefetch_related(card_renditions())
         )
 

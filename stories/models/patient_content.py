@@ -38,6 +38,13 @@ SHOWN_FIELDS = (
     "consent__patient__date_of_birth",
     "consent__patient__town",
 )
+# What a page that names a prescription medicine shows of it besides its name: its
+# safety information (stories/includes/safety_information.html).
+SAFETY_FIELDS = (
+    "treatment__slug",
+    "treatment__prescription_only",
+    "treatment__safety_information",
+)
 
 
 def consent_status_expression(at=None):

@@ -16,6 +16,7 @@ from consent.models import Identifier
 from core.pages import OneQueryRestrictions
 from moderation.publishing import ModeratedMixin
 from stories.models.patient_content import (
+    SAFETY_FIELDS,
     SHOWN_FIELDS,
     PatientContent,
     consent_status_expression,
@@ -57,12 +58,6 @@ class TestimonialQuerySet(models.QuerySet):
 DISPLAY_RELATED = ("consent__patient", "photo", "video", "condition", "treatment")
 # The testimonial's own columns that a display (and its API form) reads.
 DISPLAY_FIELDS = ("title", "quote", "live", "photo", "video")
-# What stories/includes/safety_information.html shows of a treatment besides its name.
-SAFETY_FIELDS = (
-    "treatment__slug",
-    "treatment__prescription_only",
-    "treatment__safety_information",
-)
 
 
 class Testimonial(

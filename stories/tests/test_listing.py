@@ -25,10 +25,10 @@ from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 # Every listing page costs this many queries, whether it shows 1 story or 12 of many:
 # one pass over the visible stories for the filter counts and the page's ids
-# (StoryIndexPage.scan), one for the page's cards, the path's pages and the listing's
-# own page (core.pages), and the featured testimonials. (The site and its settings come
-# from Django's cache: core.sites.)
-LISTING_QUERIES = 5
+# (StoryIndexPage.scan), one for the page's cards, and the featured testimonials. (The
+# site and its settings, and the listing's own page once routed, come from Django's
+# cache: core.sites, core.pages.)
+LISTING_QUERIES = 3
 # The figure: 1 vs 200 stories. Each goes live through its workflow only
 # (moderation.testing), so setting them up takes about 80 s, once per class.
 MANY = 200
