@@ -50,8 +50,9 @@ KEPT_DEPTH = 8  # deeper paths are walked: no page of this site is that deep
 
 
 def _route_keys(root, request, path_components):
-    """The cache keys of the path's steps, from ``root`` (none) to the whole path; none
-    without the generation core.sites leaves on the request, or for a deeper path."""
+    """A cache key for ``root`` itself and for each step of the path, up to the whole
+    path; None without the generation core.sites leaves on the request (a request that
+    did not come through ``serve``), or for a deeper path."""
     generation = getattr(request, "_routes_generation", None)
     if generation is None or len(path_components) > KEPT_DEPTH:
         return None
