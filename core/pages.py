@@ -49,17 +49,25 @@ ROUTE_TIMEOUT = 300
 KEPT_DEPTH = 8  # deeper paths are walked: no page of this site is that deep
 
 
+def kept_key(request, *parts):
+    """The cache key of a value kept until any page, site or view restriction changes:
+    named by ``parts`` under the generation core.sites leaves on the request. None
+    without one (a request that did not come through ``serve``)."""
+    generation = getattr(request, "_kept_generation", None)
+    if generation is None:
+        return None
+    name = "/".join(str(part) for part in parts)
+    return f"core:kept:{generation}:{hashlib.sha256(name.encode()).hexdigest()[:32]}"
+
+
 def _route_keys(root, request, path_components):
     """A cache key for ``root`` itself and for each step of the path, up to the whole
-    path; None without the generation core.sites leaves on the request (a request that
-    did not come through ``serve``), or for a deeper path."""
-    generation = getattr(request, "_routes_generation", None)
-    if generation is None or len(path_components) > KEPT_DEPTH:
+    path; None without a generation, or for a deeper path."""
+    if len(path_components) > KEPT_DEPTH or kept_key(request) is None:
         return None
-    steps = ("/".join(path_components[:n]) for n in range(len(path_components) + 1))
     return [
-        f"core:route:{generation}:{root.pk}:{hashlib.sha256(step.encode()).hexdigest()[:32]}"
-        for step in steps
+        kept_key(request, "route", root.pk, *path_components[:n])
+        for n in range(len(path_components) + 1)
     ]
 
 
@@ -67,7 +75,7 @@ def kept_route(request, keys, path_components):
     """Wagtail's walk over the pages kept for the path's steps (one cache read): the
     first page on the way that routes the rest itself answers, else the last. None when
     a step is not kept: the path is then walked in the database."""
-    kept = cache.get_many(keys)
+    kept = cache.get_many(keys[1:] if path_components else keys)  # the root: no step
     if not path_components:
         return RouteResult(kept[keys[0]]) if keys[0] in kept else None
     for n in range(1, len(keys)):

@@ -40,7 +40,7 @@ def find_site(request):
         sites, root_paths, generation = _sites_and_root_paths()
         site = _site_for(sites, hostname, request.get_port())
         request._wagtail_site = site
-        request._routes_generation = generation
+        request._kept_generation = generation
         if root_paths is not None:  # where Page.get_url(request) looks first
             request._wagtail_cached_site_root_paths = root_paths
         found = getattr(site, "organisationsettings", None) if site else None

@@ -4,6 +4,7 @@ treatment article itself, which goes live only through moderation."""
 import math
 from urllib.parse import urlencode, urljoin
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -23,7 +24,7 @@ from wagtail.search import index
 from articles.blocks import INLINE_FEATURES, ArticleBodyBlock
 from articles.rules import next_review_after
 from core.http import cacheable
-from core.pages import OneQueryRestrictions, public
+from core.pages import ROUTE_TIMEOUT, OneQueryRestrictions, kept_key, public
 from moderation.publishing import ModeratedMixin
 from taxonomy.models import Condition, Reviewer, Treatment
 from taxonomy.rules import names_in_text, prescription_only_problems, unpublished_problems
@@ -105,9 +106,23 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
     # listing filtered by the condition, so the page costs the same at any size.
     CONDITION_STORIES = 6
 
+    def topic(self, request, model, slug):
+        """The live condition or treatment with this slug and its live articles here,
+        kept in the cache as routed pages are (no patient's; core.pages), and also
+        dropped when a condition or treatment changes (articles.apps)."""
+        key = kept_key(request, "topic", self.pk, model._meta.label, slug)
+        kept = cache.get(key) if key else None
+        if kept is None:
+            topic = get_object_or_404(model, slug=slug, live=True)
+            field = "conditions" if model is Condition else "treatments"
+            kept = (topic, list(self.live_articles().filter(**{field: topic})))
+            if key:
+                cache.set(key, kept, ROUTE_TIMEOUT)
+        return kept
+
     @path("conditions/<slug:slug>/", name="condition")
     def condition_view(self, request, slug):
-        condition = get_object_or_404(Condition, slug=slug, live=True)
+        condition, articles = self.topic(request, Condition, slug)
         stories = list(
             self.visible_stories()
             .filter(condition=condition)
@@ -117,7 +132,7 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
             request,
             "articles/condition_page.html",
             condition=condition,
-            condition_articles=self.live_articles().filter(conditions=condition),
+            condition_articles=articles,
             condition_stories=stories[: self.CONDITION_STORIES],
             # One story more than shown was found: a query for the listing, only then.
             more_stories_url=self._stories_about(condition, request)
@@ -140,7 +155,7 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
 
     @path("treatments/<slug:slug>/", name="treatment")
     def treatment_view(self, request, slug):
-        treatment = get_object_or_404(Treatment, slug=slug, live=True)
+        treatment, articles = self.topic(request, Treatment, slug)
         if prescription_only_problems([treatment], request=request):
             # A page about a prescription-only medicine is an advertisement in the UK/EU.
             raise Http404("No treatment page in this jurisdiction.")
@@ -148,7 +163,7 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
             request,
             "articles/treatment_page.html",
             treatment=treatment,
-            treatment_articles=self.live_articles().filter(treatments=treatment),
+            treatment_articles=articles,
             **self._subpage_urls(request, self.treatment_url(treatment, request)),
         )
 

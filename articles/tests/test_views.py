@@ -316,6 +316,32 @@ class BrowseTests(TestCase):
                 self.assertIn('"articles_treatmentarticlepage"."summary"', sql)
                 self.assertNotIn('"articles_treatmentarticlepage"."body"', sql)
 
+    def test_a_topic_page_keeps_its_topic_and_articles_until_either_changes(self):
+        url = "/articles/conditions/cervical-dystonia/"
+
+        def read():
+            with (
+                override_settings(PAGE_CACHE_ENABLED=False),
+                CaptureQueriesContext(connection) as queries,
+            ):
+                response = self.client.get(url)
+            sql = " ".join(q["sql"] for q in queries)
+            # The condition by its slug; the articles (the stories join the condition too).
+            return response, 'FROM "taxonomy_condition" WHERE' in sql, "articles_treatment" in sql
+
+        self.assertEqual(read()[1:], (True, True))
+        response, condition_read, articles_read = read()
+        self.assertEqual((condition_read, articles_read), (False, False))  # kept
+        self.assertContains(response, "Toxin for dystonia")
+
+        live_article(self.index, title="Newer on dystonia", conditions=[self.dystonia])
+        self.assertContains(read()[0], "Newer on dystonia")
+        self.dystonia.name = "Cervical dystonia (torticollis)"
+        publish_through_workflow(self.dystonia)
+        self.assertContains(read()[0], "<h1>Cervical dystonia (torticollis)</h1>", html=True)
+        self.dystonia.unpublish()
+        self.assertEqual(read()[0].status_code, 404)
+
     def test_unknown_condition_or_treatment_is_not_found(self):
         self.assertEqual(self.client.get("/articles/conditions/nope/").status_code, 404)
         self.assertEqual(self.client.get("/articles/treatments/nope/").status_code, 404)

@@ -22,7 +22,7 @@ def answer(page_route, root, path, generation=None):
     each request), routing keeps and reads pages in the cache."""
     request = RequestFactory().get(path)
     if generation:
-        request._routes_generation = generation
+        request._kept_generation = generation
     try:
         result = page_route(root, request, [part for part in path.split("/") if part])
     except Http404:
