@@ -41,11 +41,11 @@ def route(root, request, path_components):
     # Kept under the path that led to it (a routable page's own, not its routes').
     at = root.url_path + "".join(f"{slug}/" for slug in path_components[:consumed])
     if keys and getattr(page, "route_kept", False) and page.url_path == at:
-        cache.set(keys[consumed], page, ROUTE_TIMEOUT)
+        cache.set(keys[consumed], page, KEPT_TIMEOUT)
     return found
 
 
-ROUTE_TIMEOUT = 300
+KEPT_TIMEOUT = 300
 KEPT_DEPTH = 8  # deeper paths are walked: no page of this site is that deep
 
 

@@ -24,7 +24,7 @@ from wagtail.search import index
 from articles.blocks import INLINE_FEATURES, ArticleBodyBlock
 from articles.rules import next_review_after
 from core.http import cacheable
-from core.pages import ROUTE_TIMEOUT, OneQueryRestrictions, kept_key, public
+from core.pages import KEPT_TIMEOUT, OneQueryRestrictions, kept_key, public
 from moderation.publishing import ModeratedMixin
 from taxonomy.models import Condition, Reviewer, Treatment
 from taxonomy.rules import names_in_text, prescription_only_problems, unpublished_problems
@@ -117,7 +117,7 @@ class ArticleIndexPage(OneQueryRestrictions, ModeratedMixin, RoutablePageMixin, 
             field = "conditions" if model is Condition else "treatments"
             kept = (topic, list(self.live_articles().filter(**{field: topic})))
             if key:
-                cache.set(key, kept, ROUTE_TIMEOUT)
+                cache.set(key, kept, KEPT_TIMEOUT)
         return kept
 
     @path("conditions/<slug:slug>/", name="condition")
