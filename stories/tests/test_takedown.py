@@ -1,12 +1,18 @@
+import pickle
+from types import SimpleNamespace
+
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.test import TestCase, override_settings
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import ModelLogEntry, PageLogEntry, WorkflowState
 from wagtail.search.backends import get_search_backend
 
 from consent.models import Consent
+from core import sites
 from core.factories import UserFactory
+from core.pages import kept_key
 from core.roles import CONSENT_OFFICERS, EDITORS
 from moderation.services import submit_for_moderation
 from moderation.testing import publish_through_workflow
@@ -62,6 +68,25 @@ class TakedownTests(TestCase):
         index_html = self.client.get(self.index.url)
         self.assertNotContains(index_html, "My neck is free.")
         self.assertContains(index_html, "Someone else&#x27;s words.")
+
+    def test_the_listing_kept_by_routing_holds_ids_and_still_drops_withdrawn_words(self):
+        # Routing keeps the listing page in the cache (core.pages); its featured
+        # testimonials are read through the consent rule at each rendering, so a
+        # withdrawal that changes no page still takes the words away at once.
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            for _ in range(2):
+                self.assertContains(self.client.get(self.index.url), "Someone else&#x27;s words.")
+            generation = SimpleNamespace(_kept_generation=cache.get(sites.KEY)[2])
+            key = kept_key(generation, "route", SiteTree.home.pk, self.index.slug)
+            kept = cache.get(key)
+            self.assertEqual(kept.pk, self.index.pk)
+            self.assertNotIn(b"Someone else", pickle.dumps(kept))
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertTrue(self.other.consent.withdraw("patient_link"))
+            self.assertIsNotNone(cache.get(key))  # no page changed: still kept
+            response = self.client.get(self.index.url)
+        self.assertNotContains(response, "Someone else&#x27;s words.")
+        self.assertContains(response, "My neck is free.")
 
     def test_logged_with_the_reason_and_recorded(self):
         self.withdraw()
