@@ -6,9 +6,8 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
-        from home import navigation, sections
+        from home import navigation
         from home.site_address import update_default_site
 
         navigation.connect()
-        sections.connect()
         post_migrate.connect(update_default_site, sender=self, dispatch_uid="home.site_address")

@@ -4,9 +4,9 @@ may be shown now, the latest articles, and the ways in by condition and treatmen
 Every section costs a fixed number of queries, however many items editors feature or
 the site holds (tested in home/tests/test_home_page.py). The sections that are the
 same for every visitor and hold nothing of a patient (the index pages, the ways in, the
-latest articles) are kept in Django's cache, as the main menu is, until a page, a
-condition, a treatment or a view restriction changes; the featured patient content is
-read afresh at each rendering, through the consent rule."""
+latest articles) are kept in Django's cache as routed pages are (core.pages.kept_key),
+until a page, a condition, a treatment or a view restriction changes; the featured
+patient content is read afresh at each rendering, through the consent rule."""
 
 from dataclasses import dataclass
 
@@ -15,11 +15,7 @@ from django.db.models import BooleanField, CharField, Value
 from django.urls import reverse
 from wagtail.models import Page
 
-from core.cached import drop_on_change
-from core.pages import public
-
-KEY = "home:sections"  # every home page's entry in one, so one delete clears all
-TIMEOUT = 60  # a change made without signals (a queryset update) shows within this
+from core.pages import KEPT_TIMEOUT, kept_key, public
 
 
 @dataclass
@@ -79,15 +75,17 @@ def ways_in(articles):
     )
 
 
-def site_sections(home):
+def site_sections(home, request):
     """The home page's sections that are no patient's and the same for every visitor:
     its index pages, the ways in (before the request's site decides on prescription-only
     medicines) and the latest articles, from the cache or read afresh."""
-    every = cache.get(KEY) or {}
-    if home.pk not in every:
-        every[home.pk] = _read_site_sections(home)
-        cache.set(KEY, every, TIMEOUT)
-    return every[home.pk]
+    key = kept_key(request, "home-sections", home.pk)
+    sections = cache.get(key) if key else None
+    if sections is None:
+        sections = _read_site_sections(home)
+        if key:
+            cache.set(key, sections, KEPT_TIMEOUT)
+    return sections
 
 
 def _read_site_sections(home):
@@ -112,7 +110,7 @@ def _read_site_sections(home):
 def home_sections(home, request):
     from taxonomy.rules import prescription_only_problems
 
-    shared = site_sections(home)
+    shared = site_sections(home, request)
     article_index = shared["article_index"]
     conditions, treatments = shared["conditions"], shared["treatments"]
     prescription = [t for t in treatments if t.prescription_only]
@@ -142,9 +140,3 @@ def home_sections(home, request):
         "browse_treatments": treatments,
         "share_url": reverse("submissions:share"),
     }
-
-
-def connect():
-    from taxonomy.models import Condition, Treatment
-
-    drop_on_change([KEY], "home.sections", models=(Condition, Treatment))
