@@ -8,7 +8,8 @@ page rendered afresh these were half the queries. Here each is one query, or non
 A page whose class says its row holds nothing of a patient (``route_kept = True``: the
 home page, indexes, articles, standard pages) is kept, once found, in Django's cache
 under its path, until any page, site or view restriction changes (core.sites starts a
-new generation of keys). A patient story is always read afresh, with its consent.
+new generation of keys). A patient story is always read afresh, with its consent: under
+the kept story index, in one query, as a story.
 """
 
 import hashlib
@@ -33,7 +34,7 @@ def route(root, request, path_components):
     query (``kept_route``)."""
     keys = _route_keys(root, request, path_components)
     if keys:
-        found = kept_route(request, keys, path_components)
+        found = kept_route(root, request, keys, path_components)
         if found is not None:
             return found
     found, consumed = _walk(root, request, path_components)
@@ -71,17 +72,25 @@ def _route_keys(root, request, path_components):
     ]
 
 
-def kept_route(request, keys, path_components):
+def kept_route(root, request, keys, path_components):
     """Wagtail's walk over the pages kept for the path's steps (one cache read): the
-    first page on the way that routes the rest itself answers, else the last. None when
-    a step is not kept: the path is then walked in the database."""
+    first page on the way that routes the rest itself answers, else the last. When only
+    the last step is not kept, its page may be read on its own (``_only_child``). Else
+    None: the path is then walked in the database."""
     kept = cache.get_many(keys[1:] if path_components else keys)  # the root: no step
     if not path_components:
         return RouteResult(kept[keys[0]]) if keys[0] in kept else None
     for n in range(1, len(keys)):
         page = kept.get(keys[n])
         if page is None:
-            return None
+            parent = kept.get(keys[n - 1])
+            if parent is None or n < len(path_components):
+                return None
+            # Only the last step is not kept (a story under the story index).
+            on_the_way = [root, *(kept[key] for key in keys[1:n])]
+            aliases = any(p.alias_of_id is not None for p in on_the_way)
+            child = _only_child(parent, path_components[-1], aliases)
+            return None if child is None else RouteResult(child)
         rest = path_components[n:]
         if _routes_itself(page, rest):
             return page.route(request, rest)
@@ -181,14 +190,44 @@ def _found(page, aliases):
     kind = page.specific_class
     if kind is None or isinstance(page, kind):
         return page.specific
-    pages = kind._default_manager.annotate(unrestricted=Unrestricted())
-    if hasattr(kind, "for_serving"):
-        pages = kind.for_serving(pages)
-    specific = pages.get(id=page.id)
+    specific = _for_serving(kind).get(id=page.id)
     for name, value in page.__dict__.items():  # what .specific carries over
         specific.__dict__.setdefault(name, value)
     specific._unrestricted = specific.unrestricted and not aliases
     return specific
+
+
+def _only_child(parent, slug, aliases):
+    """The child ``slug`` of a kept page whose class takes one type of child, read as
+    that type in one query (rather than found as a page, then read again as its type).
+    None when no such child answers: the path is then walked, which finds any other
+    child, or answers 404. Raises 404 for a child that is not live, as the walk does."""
+    kinds = parent.specific_class.allowed_subpage_models()
+    if len(kinds) != 1:
+        return None
+    (kind,) = kinds
+    if kind.route is not Page.route or getattr(kind, "route_kept", False):
+        return None  # a kept kind is walked once, then kept
+    page = (
+        _for_serving(kind)
+        .filter(path__startswith=parent.path, depth=parent.depth + 1, slug=slug)
+        .order_by()
+        .first()
+    )
+    if page is None:
+        return None
+    if not page.live:
+        raise Http404
+    page._cached_parent_obj = parent  # as Wagtail's walk leaves it
+    page._unrestricted = page.unrestricted and not aliases and page.alias_of_id is None
+    return page
+
+
+def _for_serving(kind):
+    pages = kind._default_manager.annotate(unrestricted=Unrestricted())
+    if hasattr(kind, "for_serving"):
+        pages = kind.for_serving(pages)
+    return pages
 
 
 def view_restrictions(page):
