@@ -235,7 +235,11 @@ def view_restrictions(page):
     there are none: the restrictions on the page and its ancestors, an alias's
     restrictions being its source page's."""
     if getattr(page, "_unrestricted", False):
-        return PageViewRestriction.objects.none()
+        none = PageViewRestriction.objects.none()
+        # Already read, as prefetching leaves a queryset: iterating an empty queryset
+        # still compiles its query (a quarter of a millisecond on every page served).
+        none._result_cache = []
+        return none
     depth = len(page.path) // Page.steplen
     paths = [page.path[: Page.steplen * n] for n in range(1, depth + 1)]
     checked = Page.objects.filter(path__in=paths).values(source=Coalesce("alias_of_id", "id"))
