@@ -1,9 +1,12 @@
 from django.db import models
+from django.utils import timezone
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from consent.rules import today
+from core.compiled import Ids, compiled
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, route
 from moderation.publishing import ModeratedMixin
@@ -24,7 +27,13 @@ class FeaturedStoryBlock(blocks.PageChooserBlock):
     def _load(pks):
         from stories.models import PatientStoryPage
 
-        stories = PatientStoryPage.objects.visible().with_cards().order_by().in_bulk(pks)
+        # Compiled once a day (core.compiled): the day is the consent rule's.
+        at = timezone.now()
+        visible = compiled(
+            ("featured stories", today(at)),
+            lambda: PatientStoryPage.objects.visible(at).with_cards().order_by().filter(Ids()),
+        )
+        stories = {story.pk: story for story in visible.run(pks)} if pks else {}
         for story in stories.values():
             story.visible_now = True
         hidden = set(pks) - stories.keys()

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -15,7 +16,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consent.models import Identifier
-from consent.rules import superseded_exists
+from consent.rules import superseded_exists, today
+from core.compiled import Ids, compiled
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, public
 from moderation.publishing import ModeratedMixin
@@ -100,15 +102,24 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
     STORIES_PER_PAGE = 12
     FILTERS = ("condition", "treatment")
 
-    def visible_stories(self):
-        """The stories visible here now. Built once per request and reused: each
-        ``visible()`` asks Wagtail for the view restrictions (a query) and builds the
-        consent rule again."""
-        return PatientStoryPage.objects.child_of(self).visible()
+    def visible_stories(self, at=None):
+        """The stories visible here at ``at`` (now)."""
+        return PatientStoryPage.objects.child_of(self).visible(at)
 
-    def stories(self, visible=None):
-        visible = self.visible_stories() if visible is None else visible
-        return visible.with_cards().order_by("-first_published_at", "-pk")
+    def compiled(self, name, build, at=None):
+        """``build(visible_stories)`` compiled once (core.compiled) for this index, its
+        place in the tree and the day the consent rule asks about."""
+        at = at or timezone.now()
+        key = ("stories", name, self.pk, self.path, today(at))
+        return compiled(key, lambda: build(self.visible_stories(at)))
+
+    def cards(self, ids, at=None):
+        """The visible stories among ``ids`` with what their cards show, in that order."""
+        if not ids:
+            return []
+        found = self.compiled("cards", lambda v: v.with_cards().order_by().filter(Ids()), at)
+        loaded = {story.pk: story for story in found.run(ids)}
+        return [loaded[pk] for pk in ids if pk in loaded]
 
     TOPIC_COLUMNS = (
         "condition_id",
@@ -122,13 +133,15 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         "story_count",
     )
 
-    def topics(self, visible=None):
+    def topics(self, at=None):
         """How many visible stories there are for each (condition, treatment) pair: one
         grouped scan gives the filter options with their counts and the count of any
         filtered listing (a sum over the pairs it keeps)."""
-        return self.scan(visible)[0]
+        return self.scan(at=at)[0]
 
-    def scan(self, visible=None, chosen=None, number=None):
+    ROW_COLUMNS = ("pk", "first_published_at", "condition_id", "treatment_id")
+
+    def scan(self, chosen=None, number=None, at=None):
         """One pass over the visible stories for the two things a listing page needs
         of all of them: the topic counts (``topics``) and the ids of page ``number`` of
         those matching ``chosen`` ({"condition": slug, "treatment": slug}), newest first.
@@ -138,13 +151,9 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         both parts read. ``number=None`` gives no page. The SQL runs on PostgreSQL and
         SQLite (the local default) and wraps the SQL Django writes for ``visible``, so
         the consent rule is exactly ``visible()``'s."""
-        visible = self.visible_stories() if visible is None else visible
         chosen = chosen or {}
-        rows_sql, params = (
-            visible.order_by()
-            .values_list("pk", "first_published_at", "condition_id", "treatment_id")
-            .query.sql_with_params()
-        )
+        rows = self.compiled("rows", lambda v: v.order_by().values_list(*self.ROW_COLUMNS), at)
+        rows_sql, params = rows.run().query.sql_with_params()
         # Table names from the models, the visitor's values only as parameters.
         table = {
             name: connection.ops.quote_name(
@@ -208,7 +217,7 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         paginated (``&page=<n>``) in SQL: a fixed number of queries whatever the number of
         stories (stories/tests/test_listing.py), and only the page's rows are loaded."""
         context = super().get_context(request, *args, **kwargs)
-        visible = self.visible_stories()
+        now = timezone.now()  # one moment for every read of the stories
         chosen = {}
         for name in self.FILTERS:
             slug = request.GET.get(name, "").strip()[:120]
@@ -219,27 +228,25 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         # takes) it is corrected below, as for any page out of range.
         guess = int(asked) if asked and asked.isdigit() and 1 <= int(asked) <= 10**6 else 1
         # The counts and the ids of the page asked for, in one pass over the stories.
-        topics, page_ids = self.scan(visible, chosen, guess)
+        topics, page_ids = self.scan(chosen, guess, now)
         options = self.filter_options(topics)
-        stories, unknown = visible, []
+        unknown = []
         for name, slug in chosen.items():
             if not any(o.slug == slug for o in options[name]):
                 # Unknown, or no visible story about it: the result is empty, said plainly.
                 unknown.append(slug)
-            stories = stories.filter(**{f"{name}__slug": slug})
             topics = [row for row in topics if row[f"{name}__slug"] == slug]
 
-        ids = stories.order_by("-first_published_at", "-pk").values_list("pk", flat=True)
-        paginator = Paginator(ids, self.STORIES_PER_PAGE)
-        paginator.count = sum(row["story_count"] for row in topics)  # no second scan
+        # Counted from the topics (no second scan); the page's ids come from the scan.
+        paginator = Paginator([], self.STORIES_PER_PAGE)
+        paginator.count = sum(row["story_count"] for row in topics)
         # get_page: a page number that is not a number gives the first page, one past
         # the end the last, so an old link never fails.
         page = paginator.get_page(asked)
         if page.number != guess:
-            # Out of range (or "0"): the page shown is another, read on its own.
-            page_ids = list(page.object_list)
-        loaded = self.stories(visible).filter(pk__in=page_ids).in_bulk()
-        page.object_list = [loaded[pk] for pk in page_ids if pk in loaded]
+            # Out of range (or "0"): the page shown is another, scanned for again.
+            page_ids = self.scan(chosen, page.number, now)[1]
+        page.object_list = self.cards(page_ids, now)
         base_url = self.get_url(request) or ""
 
         def url_for(number):
