@@ -74,12 +74,16 @@ def _route_keys(root, request, path_components):
 
 def kept_route(root, request, keys, path_components):
     """Wagtail's walk over the pages kept for the path's steps (one cache read): the
-    first page on the way that routes the rest itself answers, else the last. When only
-    the last step is not kept, its page may be read on its own (``_only_child``). Else
-    None: the path is then walked in the database."""
+    page kept for the whole path answers (a walk of this very path found it); else the
+    first page on the way that routes the rest itself, else the last. When only the last
+    step is not kept, its page may be read on its own (``_only_child``). Else None: the
+    path is then walked in the database."""
     kept = cache.get_many(keys[1:] if path_components else keys)  # the root: no step
     if not path_components:
         return RouteResult(kept[keys[0]]) if keys[0] in kept else None
+    whole = kept.get(keys[-1])
+    if whole is not None:  # whether or not the pages on the way are still kept
+        return whole.route(request, []) if _routes_itself(whole, []) else RouteResult(whole)
     for n in range(1, len(keys)):
         page = kept.get(keys[n])
         if page is None:

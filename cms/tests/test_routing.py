@@ -2,6 +2,7 @@
 for every URL (unpublished sections, drafts, routable pages, aliases, unknown paths),
 the same view restrictions and the same public pages."""
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.test import RequestFactory, TestCase, override_settings
@@ -9,7 +10,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from articles.factories import ArticleIndexPageFactory, TreatmentArticlePageFactory
 from articles.models import TreatmentArticlePage
-from core.pages import Unrestricted, public, route, view_restrictions
+from core.pages import Unrestricted, kept_key, public, route, view_restrictions
 from home.tests.test_site_chrome import make_standard_page
 from moderation.testing import publish_through_workflow
 from stories.factories import StoryIndexPageFactory
@@ -121,6 +122,14 @@ class RoutingTests(TestCase):
         with self.assertNumQueries(0):
             condition_page = answer(route, home, "/articles/conditions/cervical-dystonia/", "g1")
         self.assertEqual(condition_page, expected["/articles/conditions/cervical-dystonia/"])
+        # The page kept for a whole path answers it even when a page on the way is no
+        # longer kept (each is kept for its own time).
+        request = RequestFactory().get("/")
+        request._kept_generation = "g1"
+        cache.delete(kept_key(request, "route", home.pk, "articles"))
+        for path in (self.article.url, "/articles/conditions/"):
+            with self.subTest(path=path), self.assertNumQueries(0):
+                self.assertEqual(answer(route, home, path, "g1"), expected[path])
         # Under the kept story index, a story is read as a story, in one query.
         with self.assertNumQueries(1):
             self.assertEqual(answer(route, home, self.story.url, "g1")[1], self.story.pk)
