@@ -16,13 +16,15 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import CharField, F
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Lookup
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
+
+from core.compiled import Bound, compiled
 
 
 def route(root, request, path_components):
@@ -212,12 +214,15 @@ def _only_child(parent, slug, aliases):
     (kind,) = kinds
     if kind.route is not Page.route or getattr(kind, "route_kept", False):
         return None  # a kept kind is walked once, then kept
-    page = (
-        _for_serving(kind)
-        .filter(path__startswith=parent.path, depth=parent.depth + 1, slug=slug)
-        .order_by()
-        .first()
+    children = compiled(
+        ("only child", kind._meta.label, parent.path),
+        lambda: (
+            _for_serving(kind)
+            .filter(path__startswith=parent.path, depth=parent.depth + 1, slug=SLUG)
+            .order_by()
+        ),
     )
+    page = next(iter(children.run(slug=slug)), None)  # slugs are unique among siblings
     if page is None:
         return None
     if not page.live:
@@ -225,6 +230,9 @@ def _only_child(parent, slug, aliases):
     page._cached_parent_obj = parent  # as Wagtail's walk leaves it
     page._unrestricted = page.unrestricted and not aliases and page.alias_of_id is None
     return page
+
+
+SLUG = Bound("slug", CharField())
 
 
 def _for_serving(kind):

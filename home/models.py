@@ -33,7 +33,7 @@ class FeaturedStoryBlock(blocks.PageChooserBlock):
             ("featured stories", today(at)),
             lambda: PatientStoryPage.objects.visible(at).with_cards().order_by().filter(Ids()),
         )
-        stories = {story.pk: story for story in visible.run(pks)} if pks else {}
+        stories = {story.pk: story for story in visible.run(ids=pks)} if pks else {}
         for story in stories.values():
             story.visible_now = True
         hidden = set(pks) - stories.keys()

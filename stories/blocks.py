@@ -20,6 +20,22 @@ from core.compiled import Ids, compiled
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
+def in_order(values, found):
+    """What a chooser block's ``bulk_to_python`` returns: the objects of ``found``
+    (core.compiled, run with the ids) in the order of ``values``, None where none is
+    found, a copy for an id met again (each rendering is its own)."""
+    ids = [v for v in values if v is not None]
+    objects = {obj.pk: obj for obj in found.run(ids=ids)} if ids else {}
+    seen, result = set(), []
+    for pk in values:
+        obj = objects.get(pk)
+        if obj is not None and pk in seen:
+            obj = copy.copy(obj)
+        result.append(obj)
+        seen.add(pk)
+    return result
+
+
 class TestimonialBlock(SnippetChooserBlock):
     def __init__(self, **kwargs):
         super().__init__("stories.Testimonial", **kwargs)
@@ -37,19 +53,9 @@ class TestimonialBlock(SnippetChooserBlock):
     def bulk_to_python(self, values):
         # One query for every testimonial in the stream, with what its template needs,
         # compiled once a day (core.compiled): the day is the consent rule's.
-        ids = [v for v in values if v is not None]
         at = timezone.now()
         key = ("testimonials", self.target_model._meta.label, today(at))
-        found = compiled(key, lambda: self._queryset(at).filter(Ids())).run(ids) if ids else []
-        objects = {obj.pk: obj for obj in found}
-        seen, result = set(), []
-        for pk in values:
-            obj = objects.get(pk)
-            if obj is not None and pk in seen:
-                obj = copy.copy(obj)
-            result.append(obj)
-            seen.add(pk)
-        return result
+        return in_order(values, compiled(key, lambda: self._queryset(at).filter(Ids())))
 
     @staticmethod
     def is_visible(value):
@@ -111,6 +117,10 @@ class PatientMediaBlock(SnippetChooserBlock):
 
     def __init__(self, **kwargs):
         super().__init__("stories.PatientMedia", **kwargs)
+
+    def bulk_to_python(self, values):
+        media = compiled(("patient media",), lambda: self.model_class.objects.filter(Ids()))
+        return in_order(values, media)
 
     def get_searchable_content(self, value):
         return [value.transcript] if value is not None else []

@@ -1,6 +1,9 @@
+import re
+
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
 
 from articles.factories import TreatmentArticlePageFactory, body
@@ -17,6 +20,7 @@ from stories.factories import (
     PatientStoryPageFactory,
     StoryIndexPageFactory,
 )
+from stories.models import StoryRelatedArticle
 from taxonomy.factories import ConditionFactory, TreatmentFactory
 
 
@@ -402,3 +406,44 @@ class ConditionStoriesTests(TestCase):
             response, "story-card__title", count=ArticleIndexPage.CONDITION_STORIES
         )
         self.assertNotContains(response, "All patient stories about")
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)  # each page rendered afresh
+class StoryRelatedArticlesTests(TestCase):
+    """A story links to articles; visitors are shown those that are live and public, by
+    title, and each story its own (the query is compiled once: core.compiled)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        index = make_index()
+        alpha, beta, restricted, draft = (
+            live_article(index, title=title) for title in ("Alpha", "Beta", "Gamma", "Delta")
+        )
+        PageViewRestriction.objects.create(
+            page=restricted, restriction_type=PageViewRestriction.LOGIN
+        )
+        draft.unpublish()
+        listing = StoryIndexPageFactory(parent=index.get_parent())
+
+        def story(title, articles):
+            links = [StoryRelatedArticle(article=article) for article in articles]
+            return publish_through_workflow(
+                PatientStoryPageFactory(parent=listing, title=title, related_articles=links)
+            )
+
+        cls.linking_all = story("Linking all", [beta, alpha, restricted, draft])
+        cls.linking_one = story("Linking one", [beta])
+        cls.linking_none = story("Linking none", [])
+
+    def related(self, story):
+        html = self.client.get(story.url).content.decode()
+        if "story__related" not in html:
+            return []
+        section = html[html.index("story__related") :]
+        return re.findall(r"<li><a [^>]*>([^<]*)</a></li>", section[: section.index("</ul>")])
+
+    def test_each_story_shows_its_own_live_public_articles_by_title(self):
+        for _ in range(2):  # the query compiled for the first, run for the others
+            self.assertEqual(self.related(self.linking_all), ["Alpha", "Beta"])
+            self.assertEqual(self.related(self.linking_one), ["Beta"])
+            self.assertEqual(self.related(self.linking_none), [])

@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from consent.models import Identifier
 from consent.rules import superseded_exists, today
-from core.compiled import Ids, compiled
+from core.compiled import Bound, Ids, compiled
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, public
 from moderation.publishing import ModeratedMixin
@@ -118,7 +118,7 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
         if not ids:
             return []
         found = self.compiled("cards", lambda v: v.with_cards().order_by().filter(Ids()), at)
-        loaded = {story.pk: story for story in found.run(ids)}
+        loaded = {story.pk: story for story in found.run(ids=ids)}
         return [loaded[pk] for pk in ids if pk in loaded]
 
     TOPIC_COLUMNS = (
@@ -512,12 +512,13 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
         # Saved links: a subquery, so the articles cost one query; a preview's unsaved
         # links are in memory.
         if isinstance(links, models.QuerySet):
-            article_ids = links.values("article_id")
+            related = compiled(("story related articles",), related_articles_of_a_story)
+            context["related_articles"] = related.run(story=self.pk)
         else:
             article_ids = [link.article_id for link in links]
-        context["related_articles"] = (
-            public(Page.objects.live()).filter(pk__in=article_ids).order_by("title")
-        )
+            context["related_articles"] = (
+                public(Page.objects.live()).filter(pk__in=article_ids).order_by("title")
+            )
         context["index_url"] = self.index_url(request)
         return context
 
@@ -533,6 +534,13 @@ class PatientStoryPage(OneQueryRestrictions, ModeratedMixin, PatientContent, Pag
 
     def get_meta_description(self):
         return self.search_description or strip_tags(self.summary)
+
+
+def related_articles_of_a_story():
+    """The public live pages a saved story links to, by title (core.compiled)."""
+    links = StoryRelatedArticle.objects.filter(page_id=Bound("story", models.IntegerField()))
+    articles = Page.objects.live().filter(pk__in=links.values("article_id"))
+    return public(articles).order_by("title")
 
 
 class StoryRelatedArticle(Orderable):
