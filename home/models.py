@@ -6,7 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from consent.rules import today
-from core.compiled import Ids, compiled
+from core.compiled import compiled
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, route
 from moderation.publishing import ModeratedMixin
@@ -26,14 +26,15 @@ class FeaturedStoryBlock(blocks.PageChooserBlock):
     @staticmethod
     def _load(pks):
         from stories.models import PatientStoryPage
+        from stories.models.pages import card_query, read_cards
 
         # Compiled once a day (core.compiled): the day is the consent rule's.
         at = timezone.now()
         visible = compiled(
             ("featured stories", today(at)),
-            lambda: PatientStoryPage.objects.visible(at).with_cards().order_by().filter(Ids()),
+            lambda: card_query(PatientStoryPage.objects.visible(at)),
         )
-        stories = {story.pk: story for story in visible.run(ids=pks)} if pks else {}
+        stories = read_cards(visible, pks)
         for story in stories.values():
             story.visible_now = True
         hidden = set(pks) - stories.keys()

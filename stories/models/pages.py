@@ -30,7 +30,7 @@ from stories.models.patient_content import (
     search_visible,
     visible_q,
 )
-from stories.models.photos import card_renditions
+from stories.models.photos import card_renditions, read_card_renditions
 from stories.panels import patient_content_panels
 
 # What a story shows beside its own row, joined in the same query: its consent with the
@@ -70,6 +70,21 @@ class StoryQuerySet(PageQuerySet):
 
 
 StoryManager = PageManager.from_queryset(StoryQuerySet)
+
+
+def card_query(stories):
+    """``stories`` with what their cards show, by ``Ids`` (a read compiled once,
+    core.compiled; ``read_cards`` runs it)."""
+    return stories.with_cards().prefetch_related(None).order_by().filter(Ids())
+
+
+def read_cards(kept, ids):
+    """The stories of ``kept`` (a compiled ``card_query``) among ``ids``, by id, with
+    their photos' card renditions (in a second query compiled once, rather than a
+    prefetch compiled afresh)."""
+    stories = {story.pk: story for story in kept.run(ids=ids)} if ids else {}
+    read_card_renditions([story.hero_image for story in stories.values() if story.hero_image])
+    return stories
 
 
 @dataclass
@@ -115,10 +130,7 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
 
     def cards(self, ids, at=None):
         """The visible stories among ``ids`` with what their cards show, in that order."""
-        if not ids:
-            return []
-        found = self.compiled("cards", lambda v: v.with_cards().order_by().filter(Ids()), at)
-        loaded = {story.pk: story for story in found.run(ids=ids)}
+        loaded = read_cards(self.compiled("cards", card_query, at), ids)
         return [loaded[pk] for pk in ids if pk in loaded]
 
     TOPIC_COLUMNS = (
