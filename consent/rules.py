@@ -16,6 +16,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import Expression, Func
 from django.utils import timezone
 
+from core.compiled import compiled
+
 
 class Identifier(models.TextChoices):
     FULL_NAME = "full_name", "Full name"
@@ -47,6 +49,14 @@ class Status(models.TextChoices):
 
 def today(at=None):
     return timezone.localdate(at or timezone.now())
+
+
+def compiled_for_the_day(key, build, at=None):
+    """``build(at)``, a queryset through the consent rule, compiled once (core.compiled)
+    under ``key`` and the day the rule asks about, so a consent ending at midnight ends
+    with the kept SQL."""
+    at = at or timezone.now()
+    return compiled((*key, today(at)), lambda: build(at))
 
 
 # -- Status ---------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 from django.db import models
-from django.utils import timezone
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from consent.rules import today
-from core.compiled import compiled
+from consent.rules import compiled_for_the_day
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, route
 from moderation.publishing import ModeratedMixin
@@ -28,11 +26,8 @@ class FeaturedStoryBlock(blocks.PageChooserBlock):
         from stories.models import PatientStoryPage
         from stories.models.pages import card_query, read_cards
 
-        # Compiled once a day (core.compiled): the day is the consent rule's.
-        at = timezone.now()
-        visible = compiled(
-            ("featured stories", today(at)),
-            lambda: card_query(PatientStoryPage.objects.visible(at)),
+        visible = compiled_for_the_day(
+            ("featured stories",), lambda at: card_query(PatientStoryPage.objects.visible(at))
         )
         stories = read_cards(visible, pks)
         for story in stories.values():

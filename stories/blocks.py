@@ -9,12 +9,11 @@ the page (``bulk_to_python``).
 
 import copy
 
-from django.utils import timezone
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from consent.rules import today
+from consent.rules import compiled_for_the_day
 from core.compiled import Ids, compiled
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -53,9 +52,9 @@ class TestimonialBlock(SnippetChooserBlock):
     def bulk_to_python(self, values):
         # One query for every testimonial in the stream, with what its template needs,
         # compiled once a day (core.compiled): the day is the consent rule's.
-        at = timezone.now()
-        key = ("testimonials", self.target_model._meta.label, today(at))
-        return in_order(values, compiled(key, lambda: self._queryset(at).filter(Ids())))
+        key = ("testimonials", self.target_model._meta.label)
+        found = compiled_for_the_day(key, lambda at: self._queryset(at).filter(Ids()))
+        return in_order(values, found)
 
     @staticmethod
     def is_visible(value):

@@ -16,7 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consent.models import Identifier
-from consent.rules import superseded_exists, today
+from consent.rules import compiled_for_the_day, superseded_exists
 from core.compiled import Bound, Ids, compiled
 from core.http import cacheable
 from core.pages import OneQueryRestrictions, public
@@ -124,9 +124,8 @@ class StoryIndexPage(OneQueryRestrictions, ModeratedMixin, Page):
     def compiled(self, name, build, at=None):
         """``build(visible_stories)`` compiled once (core.compiled) for this index, its
         place in the tree and the day the consent rule asks about."""
-        at = at or timezone.now()
-        key = ("stories", name, self.pk, self.path, today(at))
-        return compiled(key, lambda: build(self.visible_stories(at)))
+        key = ("stories", name, self.pk, self.path)
+        return compiled_for_the_day(key, lambda at: build(self.visible_stories(at)), at)
 
     def cards(self, ids, at=None):
         """The visible stories among ``ids`` with what their cards show, in that order."""
