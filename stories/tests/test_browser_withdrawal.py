@@ -1,9 +1,11 @@
 """The patient's one-click withdrawal, in a real browser (Debian's Chromium), from the
 link in the email exactly as the patient receives it.
 
-A patient's story with their photo is live; the patient opens the link from the copy of
-their consent, presses "Withdraw my consent", and the story, its listing entry, search
-result, feed item, API entry, sitemap entry and every URL of the photo are gone at once.
+A patient's story with their photo is live and featured on the home page; the patient
+opens the link from the copy of their consent, presses "Withdraw my consent", and the
+story, its home page card, listing entry, search result, feed item, API entry, sitemap
+entry and every URL of the photo are gone at once (each surface read before from the
+page cache, and the home page and listing with their SQL compiled: core.compiled).
 """
 
 import re
@@ -16,6 +18,8 @@ from consent.factories import ConsentFactory
 from consent.models import Consent, ConsentText, Identifier
 from core import roles
 from core.factories import UserFactory
+from home.models import HomePage
+from moderation.testing import publish_through_workflow
 from stories.factories import SHOWN, PatientPhotoFactory
 from stories.models import StoryIndexPage
 from stories.tests.utils import live_story
@@ -55,12 +59,16 @@ def emailed_link(live_server, settings, demo_content):
         summary="Rosa on the first week after her injections.",
         hero_image=photo,
     )
+    home = HomePage.objects.get()
+    home.featured_stories.insert(0, ("story", story))
+    publish_through_workflow(home)
     [link] = LINK.findall(receipt.body)
     return link, story
 
 
 def surfaces(story):
     return {
+        "home page": "/",
         "story page": story.url,
         "story listing": story.get_parent().url,
         "search": f"/search/?q={TITLE.split()[0]}",
